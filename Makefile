@@ -1,0 +1,62 @@
+# The README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Django 6.1 needs Python >= 3.12; the machine's default python3 may be older.
+PY_CANDIDATES := python3.14 python3.13 python3.12 \
+	$(sort $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)) python3
+PYTHON ?= $(firstword $(foreach p,$(PY_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(p))))
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test lint format bench check-python worker clean
+
+help:
+	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with a worker"
+	@echo "make test   - run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - benchmarks under bench/ (needs DATABASE_URL pointing at PostgreSQL)"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Recourse needs Python 3.12 or newer (Django 6.1). Install python3.12 or python3.13," \
+		     "or run: make PYTHON=/path/to/python3.12 run" >&2; exit 1; fi
+
+$(VENV)/.run-installed: pyproject.toml | check-python
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet .
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.run-installed
+	$(PY) -m pip install --quiet ".[test]"
+	@touch $@
+
+run: $(VENV)/.run-installed
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST):$(PORT)"
+	@DEBUG=$${DEBUG:-1} $(PY) -m celery -A config worker -B --pool=solo --loglevel=WARNING \
+		-s var/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.test-installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.test-installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var staticfiles

@@ -1,0 +1,55 @@
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiToken, Role, User, hash_token
+from config.errors import DomainError
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str | None, role: str = Role.SELLER, email: str = ""
+) -> User:
+    """Create a user of a role. Superusers are made in the admin or with createsuperuser."""
+    if role not in Role.values:
+        raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("That username is taken."), code="conflict", field="username")
+    user = User(username=username, email=email, role=role, is_staff=role == Role.STAFF)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), field="password") from None
+        user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise DomainError(_("That username is taken."), code="conflict", field="username") from None
+    return user
+
+
+def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for the actor; returns it with its key, which is never shown again."""
+    name = (name or "").strip() or _("API token")
+    if len(name) > 100:
+        raise DomainError(_("A token name has at most 100 characters."), field="name")
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=actor, name=name, prefix=key[:8], digest=hash_token(key))
+    return token, key
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk:
+        raise DomainError(_("That token is not yours."), code="not_found")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

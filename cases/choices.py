@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseKind(models.TextChoices):
+    DEPOSIT_REFUND = "deposit_refund", _("Deposit refund")
+    STORE_REMOVAL = "store_removal", _("Store removal")
+    ACCOUNT_BAN = "account_ban", _("Account ban")
+    CONTENT_TAKEDOWN = "content_takedown", _("Content takedown")
+    PURCHASE_COMPLAINT = "purchase_complaint", _("Purchase complaint")
+
+
+class Platform(models.TextChoices):
+    DOUYIN = "douyin", _("Douyin")
+    DOUYIN_SHOP = "douyin_shop", _("Douyin shop")
+    KUAISHOU = "kuaishou", _("Kuaishou")
+    TAOBAO = "taobao", _("Taobao")
+    TMALL = "tmall", _("Tmall")
+    PINDUODUO = "pinduoduo", _("Pinduoduo")
+    JD = "jd", _("JD.com")
+    XIAOHONGSHU = "xiaohongshu", _("Xiaohongshu")
+    WECHAT_SHOP = "wechat_shop", _("WeChat shop")
+    TIKTOK_SHOP = "tiktok_shop", _("TikTok Shop")
+    AMAZON = "amazon", _("Amazon")
+    OTHER = "other", _("Other platform")
+
+
+class PartyRole(models.TextChoices):
+    MERCHANT = "merchant", _("Merchant")
+    CREATOR = "creator", _("Creator")
+    CONSUMER = "consumer", _("Consumer")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FILED = "filed", _("Filed")
+    IN_REVIEW = "in_review", _("In review")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    DECIDED = "decided", _("Decided")
+    APPEALED = "appealed", _("Appealed")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Priority(models.TextChoices):
+    # Alphabetical order puts "urgent" after "normal": ORDER BY priority DESC is urgent first.
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class Outcome(models.TextChoices):
+    WON = "won", _("Won")
+    PARTLY_WON = "partly_won", _("Partly won")
+    LOST = "lost", _("Lost")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Case created")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    FIELDS_CHANGED = "fields_changed", _("Details edited")
+    NOTE = "note", _("Note")

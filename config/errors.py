@@ -1,0 +1,57 @@
+"""One domain error type for services, and how the API shows it."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class DomainError(Exception):
+    """A business rule said no. `message` is for the person who asked; `status` for the API."""
+
+    status = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, message, *, code: str = "invalid", field: str | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.extra = extra
+
+
+class ConflictError(DomainError):
+    """The request is valid but the object's current state does not allow it."""
+
+    status = status.HTTP_409_CONFLICT
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": str(exc.message), "code": exc.code, **exc.extra}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=exc.status)
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(_validation_body(exc.detail), status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return exception_handler(exc, context)
+
+
+def _validation_body(detail) -> dict:
+    """DRF's field errors, under one readable `detail` so every 400 has the same shape:
+    {"detail": "...", "code": "invalid", "errors": {"field": ["message", ...]}}."""
+    if isinstance(detail, dict):
+        errors = {
+            key: [str(m) for m in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+    else:
+        errors = {"non_field_errors": [str(m) for m in detail]}
+    first = next((msgs[0] for msgs in errors.values() if msgs and isinstance(msgs[0], str)), "")
+    message = first if len(errors) == 1 else _("Please correct the errors below.")
+    return {"detail": message, "code": "invalid", "errors": errors}

@@ -1,0 +1,1 @@
+"""Evidence uploads: validation, hashing, storage, bundles (built in a later issue)."""

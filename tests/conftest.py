@@ -1,0 +1,181 @@
+"""Shared fixtures: named personas and a case factory.
+
+Alice and Bob are sellers who must never see each other's cases; Carol is support staff.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the main thread; Django's ORM must still run.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+BROWSER_REQUIRED = os.environ.get("RECOURSE_BROWSER_TESTS") == "1"
+PASSWORD = "Tr1cky-Passw0rd!"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run when Chromium is here. CI sets RECOURSE_BROWSER_TESTS=1 so a missing
+    browser fails the run instead of skipping it."""
+    has_browser = shutil.which(CHROMIUM) is not None
+    for item in items:
+        if "browser" in item.keywords and not has_browser and not BROWSER_REQUIRED:
+            item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not installed"))
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # whitenoise's manifest storage needs collectstatic, which tests do not run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_login_lockout_between_tests(settings):
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    from accounts.services import user_create
+
+    def make(username, *, role="seller", **fields):
+        user = user_create(
+            username=username, password=PASSWORD, role=role, email=f"{username}@example.cn"
+        )
+        for name, value in fields.items():
+            setattr(user, name, value)
+        if fields:
+            user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def carol(make_user):
+    return make_user("carol", role="staff")
+
+
+DETAILS = {
+    "deposit_refund": {"store_id": "DS-88231", "deposit_amount": "2000.00"},
+    "store_removal": {
+        "store_id": "DS-1200",
+        "violation_cited": "涉嫌售假",
+        "notice_received_on": "2026-10-02",
+    },
+    "account_ban": {"account_id": "dy_4432", "ban_type": "permanent", "banned_on": "2026-09-30"},
+    "content_takedown": {
+        "content_url": "https://www.douyin.com/video/7301",
+        "takedown_reason": "copyright",
+        "taken_down_on": "2026-10-10",
+    },
+    "purchase_complaint": {
+        "order_number": "TB2026101100012",
+        "amount_paid": "399.00",
+        "merchant_name": "某某旗舰店",
+        "purchased_on": "2026-10-01",
+        "issue": "not_as_described",
+    },
+}
+
+
+@pytest.fixture
+def make_case(db):
+    from cases.services import case_create
+
+    def make(owner, *, kind="deposit_refund", **fields):
+        fields.setdefault("platform", "douyin_shop")
+        fields.setdefault("title", "抖店保证金迟迟不退")
+        fields.setdefault("details", dict(DETAILS[kind]))
+        return case_create(actor=owner, kind=kind, **fields)
+
+    return make
+
+
+@pytest.fixture
+def alice_case(alice, make_case):
+    return make_case(alice)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def token_for(db):
+    from accounts.services import token_create
+
+    def make(user):
+        return token_create(actor=user, name="tests")[1]
+
+    return make
+
+
+@pytest.fixture
+def api_as(token_for):
+    """An API client authenticated with a real token of that user."""
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+        return client
+
+    return make
+
+
+# --- Browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
