@@ -1,7 +1,9 @@
 import secrets
+import zoneinfo
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,18 @@ def user_create(
     """Create a user of a role. Superusers are made in the admin or with createsuperuser."""
     if role not in Role.values:
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    # The web form, the API and createuser all land here, so the field rules are checked here.
+    username = (username or "").strip()
+    try:
+        User._meta.get_field("username").clean(username, None)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="username") from None
+    email = User.objects.normalize_email((email or "").strip())
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), field="email") from None
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("That username is taken."), code="conflict", field="username")
     user = User(username=username, email=email, role=role, is_staff=role == Role.STAFF)
@@ -34,6 +48,18 @@ def user_create(
     except IntegrityError:
         raise DomainError(_("That username is taken."), code="conflict", field="username") from None
     return user
+
+
+@transaction.atomic
+def user_set_time_zone(*, actor: User, time_zone: str) -> User:
+    """The zone the actor's pages show times in."""
+    if time_zone not in zoneinfo.available_timezones():
+        raise DomainError(
+            _("Unknown time zone “%(zone)s”.") % {"zone": time_zone}, field="time_zone"
+        )
+    actor.time_zone = time_zone
+    actor.save(update_fields=["time_zone"])
+    return actor
 
 
 def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
