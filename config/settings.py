@@ -3,6 +3,7 @@
 With nothing set, the app runs locally on SQLite and Celery's filesystem broker under var/.
 """
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -15,9 +16,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RECOURSE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# Tests run with DEBUG off, like production, but need no secret of their own.
+TESTING = "pytest" in sys.modules
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 
