@@ -1,0 +1,480 @@
+"""Demo data: Chinese sellers with realistic disputes of every kind, moved through their
+lifecycle with notes, so the timelines read like real ones.
+
+Everything is written through the services (`user_create`, `case_create`, `case_transition`,
+`case_add_note`), with the clock moved back to when each step happened. Idempotent: users are
+found by username and cases by owner and title, and whatever exists is left alone.
+"""
+
+import contextlib
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import user_create
+from cases import clock
+from cases.models import Case
+from cases.services import case_add_note, case_create, case_transition
+
+DEMO_PASSWORD = "recourse-demo"
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    role: str
+    last_name: str
+    first_name: str
+    about: str
+    superuser: bool = False
+
+
+PEOPLE = [
+    Person("lina", Role.SELLER, "李", "娜", "抖店商家（娜娜家居旗舰店）"),
+    Person("wanghao", Role.SELLER, "王", "浩", "快手 / 抖音户外创作者（浩哥户外）"),
+    Person("zhouyun", Role.STAFF, "周", "云", "客服专员，处理所有卖家的案件"),
+    Person("admin", Role.STAFF, "", "", "超级管理员（/admin/）", superuser=True),
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that happened `days_ago` days ago at `hour` o'clock (Asia/Shanghai)."""
+
+    days_ago: int
+    hour: int
+    by: str  # username
+    to: str = ""  # a status to move to; empty for a note only
+    note: str = ""
+    outcome: str | None = None
+    recovered: str | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    owner: str
+    kind: str
+    platform: str
+    title: str
+    description: str
+    details: dict
+    steps: list[Step] = field(default_factory=list)
+    platform_account: str = ""
+    platform_reference: str = ""
+    amount_claimed: str | None = None
+    priority: str = "normal"
+
+
+def _day(days_ago: int) -> str:
+    return (timezone.localdate() - datetime.timedelta(days=days_ago)).isoformat()
+
+
+def stories() -> list[Story]:
+    """The demo cases. Dates are relative to today so the data never ages."""
+    return [
+        Story(
+            owner="lina",
+            kind="deposit_refund",
+            platform="douyin_shop",
+            title="退店五周，抖店 2000 元保证金仍未退回",
+            description=(
+                "娜娜家居旗舰店于 9 月申请退店，店铺已关闭，所有订单和售后均已完结。"
+                "抖店后台显示“保证金退还审核中”已超过承诺的 15 个工作日，客服只回复“请耐心等待”。"
+            ),
+            details={
+                "store_id": "66120357",
+                "deposit_amount": "2000.00",
+                "exit_applied_on": _day(45),
+                "store_closed_on": _day(40),
+                "harm_learned_on": _day(20),
+            },
+            platform_account="娜娜家居旗舰店",
+            platform_reference="TK202609271183",
+            amount_claimed="2000.00",
+            priority="urgent",
+            steps=[
+                Step(38, 10, "lina", note="整理了退店申请截图、保证金缴纳记录和店铺关闭通知。"),
+                Step(
+                    37,
+                    14,
+                    "lina",
+                    "filed",
+                    "在抖店后台【资产-保证金】提交退保证金申请，工单号 TK202609271183，"
+                    "页面写明 15 个工作日内处理。",
+                ),
+                Step(30, 16, "lina", "in_review", "客服回复：已转交财务审核。"),
+                Step(
+                    22,
+                    11,
+                    "lina",
+                    "info_requested",
+                    "平台要求补充：无未完结订单及售后的截图、营业执照注销回执。",
+                ),
+                Step(18, 9, "lina", "in_review", "已上传订单完结截图和执照注销回执。"),
+                Step(
+                    6,
+                    15,
+                    "zhouyun",
+                    note="已超出承诺时限。建议通过抖店商家客服热线催办并保留通话记录，"
+                    "仍无进展可向 12315 反映。",
+                ),
+                Step(5, 10, "lina", note="电话催办，客服答复“仍在审核中”，未给出具体时间。"),
+            ],
+        ),
+        Story(
+            owner="lina",
+            kind="store_removal",
+            platform="douyin_shop",
+            title="日用专营店以“涉嫌售假”被清退，已有品牌授权",
+            description=(
+                "平台以“售假”为由清退娜娜家居日用专营店并冻结 5000 元保证金。"
+                "店内商品均由品牌方授权经销，有授权书、进货发票和质检报告。"
+            ),
+            details={
+                "store_id": "70981244",
+                "violation_cited": "售假：平台认定商品涉嫌假冒注册商标",
+                "notice_received_on": _day(25),
+            },
+            platform_account="娜娜家居日用专营店",
+            platform_reference="SS-APPEAL-552019",
+            amount_claimed="5000.00",
+            priority="urgent",
+            steps=[
+                Step(
+                    24,
+                    10,
+                    "lina",
+                    "filed",
+                    "在商家后台【违规管理-申诉】提交申诉，附品牌授权书、进货发票与质检报告。",
+                ),
+                Step(21, 17, "lina", "in_review", "申诉状态变为“审核中”。"),
+                Step(
+                    14,
+                    12,
+                    "lina",
+                    "decided",
+                    "申诉被驳回：平台称“证据不足以证明商品来源合法”，未说明具体依据。",
+                ),
+                Step(
+                    10,
+                    9,
+                    "lina",
+                    "appealed",
+                    "提交二次申诉，补充品牌方出具的正品证明函和完整供货链路。",
+                ),
+            ],
+        ),
+        Story(
+            owner="lina",
+            kind="purchase_complaint",
+            platform="pinduoduo",
+            title="拼多多购买的“全实木”餐桌实为贴皮板材",
+            description="商品页多处标注“全实木”，收到后发现桌面为密度板贴木皮，商家拒绝退货退款。",
+            details={
+                "order_number": "240915-38274619283",
+                "amount_paid": "1280.00",
+                "merchant_name": "优品实木家具店",
+                "purchased_on": _day(60),
+                "goods_received_on": _day(52),
+                "issue": "not_as_described",
+            },
+            platform_reference="PDD-KF-88310275",
+            amount_claimed="1280.00",
+            steps=[
+                Step(50, 20, "lina", "filed", "申请退货退款，商家拒绝，称商品页写有“实木贴皮”。"),
+                Step(48, 11, "lina", "in_review", "申请平台客服介入。"),
+                Step(43, 16, "lina", "decided", "平台判定：仅补偿 200 元，不支持退货退款。"),
+                Step(
+                    40,
+                    10,
+                    "lina",
+                    "escalated",
+                    "向 12315 平台投诉，附商品页截图（标注“全实木”）与实物照片。",
+                ),
+                Step(30, 14, "lina", note="12315 已受理，转商家所在地市场监管局调解。"),
+            ],
+        ),
+        Story(
+            owner="lina",
+            kind="deposit_refund",
+            platform="taobao",
+            title="淘宝旧店 1000 元保证金退回",
+            description="旧淘宝店关店后申请解冻消费者保障保证金。",
+            details={
+                "store_id": "tb-5522190",
+                "deposit_amount": "1000.00",
+                "store_closed_on": _day(125),
+            },
+            amount_claimed="1000.00",
+            steps=[
+                Step(119, 10, "lina", "filed", "在千牛【保证金】页面申请解冻。"),
+                Step(110, 15, "lina", "in_review", "进入 15 天公示期。"),
+                Step(95, 11, "lina", "decided", "公示期满无投诉，平台同意退还。"),
+                Step(
+                    90,
+                    9,
+                    "lina",
+                    "resolved",
+                    "保证金已原路退回支付宝。",
+                    outcome="won",
+                    recovered="1000.00",
+                ),
+            ],
+        ),
+        Story(
+            owner="wanghao",
+            kind="account_ban",
+            platform="kuaishou",
+            title="快手账号被误判为营销号永久封禁",
+            description=(
+                "账号“浩哥户外”所有视频均为本人原创户外记录，无导流、无营销，"
+                "突然被以“营销号”为由永久封禁，12 万粉丝无法触达。"
+            ),
+            details={
+                "account_id": "haoge_outdoor",
+                "ban_type": "permanent",
+                "banned_on": _day(34),
+            },
+            platform_account="haoge_outdoor",
+            platform_reference="KS-SS-20261018-4471",
+            steps=[
+                Step(
+                    33,
+                    9,
+                    "wanghao",
+                    "filed",
+                    "通过快手 App【设置-反馈与帮助-账号申诉】提交申诉，附身份证与原始拍摄素材。",
+                ),
+                Step(30, 18, "wanghao", "in_review", "申诉已受理。"),
+                Step(27, 10, "wanghao", "info_requested", "平台要求录制手持身份证验证视频。"),
+                Step(26, 21, "wanghao", "in_review", "已上传验证视频。"),
+                Step(20, 14, "wanghao", "decided", "申诉通过，账号解封，但直播权限仍限制 7 天。"),
+                Step(
+                    19,
+                    10,
+                    "zhouyun",
+                    "resolved",
+                    "账号已恢复；直播权限限制属平台常规处理，结案为部分胜诉。",
+                    outcome="partly_won",
+                ),
+            ],
+        ),
+        Story(
+            owner="wanghao",
+            kind="content_takedown",
+            platform="douyin",
+            title="原创露营视频被以“侵犯著作权”为由下架",
+            description=(
+                "视频为本人在川西拍摄的原创露营记录，被一位晚三天发布相似视频的账号投诉侵权后下架。"
+            ),
+            details={
+                "content_url": "https://www.douyin.com/video/7420938475610293011",
+                "takedown_reason": "copyright",
+                "taken_down_on": _day(12),
+            },
+            platform_account="浩哥户外",
+            platform_reference="DY-IP-7730219",
+            steps=[
+                Step(
+                    11,
+                    20,
+                    "wanghao",
+                    "filed",
+                    "提交原创申诉与反通知：原始素材（含拍摄时间信息）、拍摄花絮与首发时间截图。",
+                ),
+                Step(
+                    8,
+                    10,
+                    "wanghao",
+                    "info_requested",
+                    "平台要求提供投诉方作品与本视频的比对说明。",
+                ),
+                Step(
+                    6,
+                    16,
+                    "zhouyun",
+                    note="建议同时向中国版权保护中心申请作品登记，便于后续维权。",
+                ),
+                Step(
+                    5,
+                    11,
+                    "wanghao",
+                    "in_review",
+                    "已提交比对说明：投诉方视频发布时间晚于本视频 3 天。",
+                ),
+            ],
+        ),
+        Story(
+            owner="wanghao",
+            kind="account_ban",
+            platform="douyin",
+            title="抖音账号被限制直播功能 30 天",
+            description="直播中展示户外装备被判定为“违规营销”，直播功能被限制 30 天。",
+            details={
+                "account_id": "dy_haoge_2201",
+                "ban_type": "feature_limited",
+                "banned_on": _day(9),
+            },
+            platform_account="dy_haoge_2201",
+            steps=[
+                Step(9, 22, "wanghao", "filed", "在抖音 App 违规记录页提交申诉。"),
+                Step(7, 10, "wanghao", "in_review"),
+                Step(
+                    3,
+                    15,
+                    "wanghao",
+                    "decided",
+                    "申诉未通过，维持处罚。申诉结果页提示可在 7 天内再次申诉。",
+                ),
+            ],
+        ),
+        Story(
+            owner="wanghao",
+            kind="content_takedown",
+            platform="kuaishou",
+            title="直播回放被以“违规营销”为由删除",
+            description="回放中介绍了自用的帐篷品牌，未挂链接，未收费。",
+            details={
+                "content_url": "https://www.kuaishou.com/short-video/3xq8f2k9w4m7c6a",
+                "takedown_reason": "policy",
+                "taken_down_on": _day(3),
+            },
+            platform_account="haoge_outdoor",
+            steps=[
+                Step(2, 21, "wanghao", note="先收集直播回放录屏和违规通知截图，再提交申诉。"),
+            ],
+        ),
+        Story(
+            owner="wanghao",
+            kind="purchase_complaint",
+            platform="jd",
+            title="京东购买的补光灯色温与描述不符",
+            description="商品页标称 3200K-5600K 可调，实测最高只有 4300K。",
+            details={
+                "order_number": "298817736520",
+                "amount_paid": "459.00",
+                "merchant_name": "影途摄影器材专营店",
+                "purchased_on": _day(28),
+                "goods_received_on": _day(26),
+                "issue": "not_as_described",
+            },
+            amount_claimed="459.00",
+            steps=[
+                Step(25, 19, "wanghao", "filed", "联系商家客服并提交售后申请，附色温实测照片。"),
+                Step(23, 10, "wanghao", "withdrawn", "商家同意换新，撤回投诉。"),
+            ],
+        ),
+    ]
+
+
+def _moment(days_ago: int, hour: int) -> datetime.datetime:
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    day = timezone.localdate(timezone=zone) - datetime.timedelta(days=days_ago)
+    return datetime.datetime.combine(day, datetime.time(hour, 7), tzinfo=zone)
+
+
+@contextlib.contextmanager
+def clock_at(moment: datetime.datetime):
+    """Run services as if it were `moment`: they all read the time from `cases.clock.now`."""
+    real_now = clock.now
+    clock.now = lambda: moment
+    try:
+        yield
+    finally:
+        clock.now = real_now
+
+
+class Command(BaseCommand):
+    help = "Load demo data (Chinese sellers and cases of every kind) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even when DEBUG is off (the demo accounts have a published password).",
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like production, and the demo accounts share a "
+                "published password. Pass --force if you really want demo data here."
+            )
+        with transaction.atomic():
+            users, new_users = self._people()
+            new_cases = sum(self._story(story, users) for story in stories())
+        self.stdout.write(
+            f"Demo data: {new_users} new users, {new_cases} new cases "
+            f"({Case.objects.filter(owner__in=users.values()).count()} demo cases in all)."
+        )
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo logins / 演示账号"))
+        for person in PEOPLE:
+            who = f"{person.last_name}{person.first_name} {person.about}".strip()
+            self.stdout.write(f"  {person.username:<9} {DEMO_PASSWORD:<15} {who}")
+        self.stdout.write("  (a password changed since the first load stays changed)")
+
+    def _people(self) -> tuple[dict[str, User], int]:
+        users, created = {}, 0
+        for person in PEOPLE:
+            user = User.objects.filter(username=person.username).first()
+            if user is None:
+                created += 1
+                email = f"{person.username}@example.cn"
+                if person.superuser:
+                    # Superusers are Django's own; the role makes them staff in the product too.
+                    user = User.objects.create_superuser(
+                        person.username, email, DEMO_PASSWORD, role=person.role
+                    )
+                else:
+                    user = user_create(
+                        username=person.username,
+                        password=DEMO_PASSWORD,
+                        role=person.role,
+                        email=email,
+                    )
+                user.first_name, user.last_name = person.first_name, person.last_name
+                user.save(update_fields=["first_name", "last_name"])
+            users[person.username] = user
+        return users, created
+
+    def _story(self, story: Story, users: dict[str, User]) -> int:
+        owner = users[story.owner]
+        if Case.objects.filter(owner=owner, title=story.title).exists():
+            return 0
+        first = story.steps[0].days_ago if story.steps else 0
+        with clock_at(_moment(first, 8)):
+            case = case_create(
+                actor=owner,
+                kind=story.kind,
+                platform=story.platform,
+                title=story.title,
+                description=story.description,
+                details=story.details,
+                platform_account=story.platform_account,
+                platform_reference=story.platform_reference,
+                amount_claimed=Decimal(story.amount_claimed) if story.amount_claimed else None,
+                priority=story.priority,
+            )
+        for step in story.steps:
+            actor = users[step.by]
+            with clock_at(_moment(step.days_ago, step.hour)):
+                if step.to:
+                    case = case_transition(
+                        actor=actor,
+                        case=case,
+                        to=step.to,
+                        note=step.note,
+                        outcome=step.outcome,
+                        amount_recovered=step.recovered,
+                    )
+                else:
+                    case_add_note(actor=actor, case=case, note=step.note)
+        return 1
