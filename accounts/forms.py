@@ -1,0 +1,78 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import UsernameField
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ApiToken, User
+from config.errors import DomainError
+
+
+class DomainErrorFormMixin:
+    """Shows a service's DomainError on the form field it names (or on the form itself)."""
+
+    domain_error_fields: dict[str, str] = {}
+
+    def add_domain_error(self, error: DomainError) -> None:
+        field = self.domain_error_fields.get(error.field or "", error.field)
+        self.add_error(field if field in self.fields else None, str(error.message))
+
+
+class SignupForm(DomainErrorFormMixin, forms.Form):
+    """Checks what a form can check; the user rules (taken name, weak password) are the
+    service's, and come back through add_domain_error."""
+
+    domain_error_fields = {"password": "password1"}
+
+    username = UsernameField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("Used to reset your password and for notifications."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords do not match."))
+        return cleaned
+
+
+class TokenCreateForm(DomainErrorFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=ApiToken._meta.get_field("name").max_length,
+        help_text=_("What will use it, e.g. “ERP sync”."),
+    )
+
+
+def _time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class TimeZoneForm(DomainErrorFormMixin, forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_time_zone_choices,
+        help_text=_("Dates and deadlines are shown in this time zone."),
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data=None) -> "TimeZoneForm":
+        return cls(data, initial={"time_zone": user.time_zone})
