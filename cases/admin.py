@@ -144,10 +144,6 @@ class CaseAdmin(admin.ModelAdmin):
         except DomainError as error:
             self.message_user(request, error.message, level=messages.ERROR)
 
-    def save_related(self, request, form, formsets, change):
-        # The only inline is the read-only timeline: there is nothing related to save.
-        pass
-
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(admin.ModelAdmin):
