@@ -55,7 +55,7 @@ class DetailsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         today = timezone.localdate()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, datetime.date):
                 if value > today + datetime.timedelta(days=1):
                     self.add_error(name, _("This date is in the future."))
