@@ -1,0 +1,179 @@
+"""Web forms for cases. They parse and validate input; services do the writing."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import CaseKind, Outcome, PartyRole, Platform, Priority, Status
+from cases.services import NOTE_MAX_LENGTH
+from config.errors import DomainError
+
+
+def _with_blank(choices, label):
+    return [("", label), *choices]
+
+
+def _amount(label, help_text=""):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+    )
+
+
+def _note_field(label):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """The list's filters (GET). An unknown value is a form error, never a 500."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_with_blank(Status.choices, _("Any status"))
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=_with_blank(CaseKind.choices, _("Any kind"))
+    )
+    platform = forms.ChoiceField(
+        label=_("Platform"),
+        required=False,
+        choices=_with_blank(Platform.choices, _("Any platform")),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=_with_blank(Priority.choices, _("Any priority")),
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The valid, non-empty filters; an invalid field is left out (and shown as an error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+def add_domain_error(form: forms.Form, error: DomainError, *, strip_prefix: str = "") -> bool:
+    """Show a service's `DomainError` on the fields of `form` it names (`errors` per field, or
+    `field`). Returns True when something landed; the caller shows the rest as a form error.
+
+    `strip_prefix` maps the service's names to the form's: "details." for the details form."""
+    errors = error.extra.get("errors") or {error.field: [error.message]}
+    landed = False
+    for name, messages in errors.items():
+        if not name or not name.startswith(strip_prefix):
+            continue
+        name = name.removeprefix(strip_prefix)
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+            landed = True
+    return landed
+
+
+class CaseForm(forms.Form):
+    """The fields every kind of case shares (the kind's own details are a second form)."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("A short line you will recognise, e.g. “Douyin shop deposit not refunded”."),
+    )
+    platform = forms.ChoiceField(
+        label=_("Platform"), choices=_with_blank(Platform.choices, _("Choose a platform"))
+    )
+    platform_account = forms.CharField(
+        label=_("Your account or store ID on the platform"), max_length=200, required=False
+    )
+    party_role = forms.ChoiceField(
+        label=_("Your role in this dispute"),
+        choices=PartyRole.choices,
+        help_text=_("Decides which outside bodies you can turn to."),
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Dates, amounts, what the platform said. You can add notes later."),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    amount_claimed = _amount(_("Amount claimed (¥)"))
+    platform_reference = forms.CharField(
+        label=_("Platform's ticket or appeal number"), max_length=100, required=False
+    )
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class CaseEditForm(CaseForm):
+    """Editing adds what only makes sense later: the amount recovered and the currency."""
+
+    amount_recovered = _amount(_("Amount recovered"))
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        min_length=3,
+        help_text=_("Three-letter code: CNY unless the platform pays in another currency."),
+    )
+
+    field_order = [
+        "title",
+        "platform",
+        "platform_account",
+        "party_role",
+        "description",
+        "priority",
+        "amount_claimed",
+        "amount_recovered",
+        "currency",
+        "platform_reference",
+    ]
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not currency.isascii() or not currency.isalpha():
+            raise forms.ValidationError(_("Enter a three-letter currency code such as CNY."))
+        return currency
+
+
+class TransitionForm(forms.Form):
+    """Move a case to its next status; the outcome fields are only for resolving."""
+
+    # Sent by the button pressed: one button per allowed next status.
+    to = forms.ChoiceField(label=_("Next step"), choices=Status.choices)
+    note = _note_field(_("Note (optional)"))
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=_with_blank(Outcome.choices, _("How did it end?")),
+    )
+    amount_recovered = _amount(_("Amount recovered"))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {"to": data["to"], "note": data["note"]}
+        if data["to"] == Status.RESOLVED:
+            kwargs["outcome"] = data["outcome"] or None
+            kwargs["amount_recovered"] = data["amount_recovered"]
+        return kwargs
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A call, a reply from the platform, anything worth remembering."),
+    )

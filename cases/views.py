@@ -1,0 +1,252 @@
+"""Seller and staff web pages for cases. Thin: forms parse, selectors find, services change."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.choices import CaseKind, Status
+from cases.forms import (
+    CaseEditForm,
+    CaseFilterForm,
+    CaseForm,
+    NoteForm,
+    TransitionForm,
+    add_domain_error,
+)
+from cases.kinds import KINDS, details_form_for
+from cases.lifecycle import CLOSED, allowed_targets
+from cases.selectors import case_get_for, case_timeline, cases_visible_to, dashboard_cases
+from cases.services import case_add_note, case_create, case_transition, case_update
+from config.errors import ConflictError, DomainError
+
+CASES_PER_PAGE = 25
+DASHBOARD_SIZE = 20
+
+
+@login_required
+def dashboard(request):
+    """Open cases, urgent first then newest (a seller's own; staff: everyone's), with counts."""
+    visible = cases_visible_to(request.user)
+    counts = {
+        row["status"]: row["n"]
+        for row in visible.order_by().values("status").annotate(n=Count("id"))
+    }
+    status_counts = [
+        {"status": status, "label": label, "count": counts[status]}
+        for status, label in Status.choices
+        if counts.get(status)
+    ]
+    open_cases = dashboard_cases(actor=request.user).exclude(status__in=CLOSED)
+    return render(
+        request,
+        "cases/dashboard.html",
+        {
+            "cases": open_cases[:DASHBOARD_SIZE],
+            "status_counts": status_counts,
+            "total": sum(counts.values()),
+            "open_total": sum(n for status, n in counts.items() if status not in CLOSED),
+        },
+    )
+
+
+@login_required
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    cases = cases_visible_to(request.user).filter(**form.filters())
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(form.is_bound and any(request.GET.get(n) for n in form.fields)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def case_new(request):
+    """Step 1 of filing a case: pick its kind."""
+    kinds = [
+        {"value": kind, "label": CaseKind(kind).label, "summary": spec.summary}
+        for kind, spec in KINDS.items()
+    ]
+    return render(request, "cases/new.html", {"kinds": kinds})
+
+
+@login_required
+def case_new_kind(request, kind):
+    """Step 2: the common fields and the kind's details; saved as a draft by `case_create`."""
+    if kind not in KINDS:
+        raise Http404("No such kind of case.")
+    status = 200
+    if request.method == "POST":
+        form = CaseForm(request.POST)
+        details = details_form_for(kind, data=request.POST)
+        if _all_valid(form, details):
+            try:
+                case = case_create(
+                    actor=request.user, kind=kind, details=details.to_json(), **form.cleaned_data
+                )
+            except DomainError as error:
+                _show_domain_error(error, form, details)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Case %(reference)s saved as a draft. Once you have contacted the "
+                        "platform, mark it as filed."
+                    )
+                    % {"reference": case.reference},
+                )
+                return redirect(case)
+        status = 400
+    else:
+        form = CaseForm(initial={"party_role": KINDS[kind].default_party_role})
+        details = details_form_for(kind)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "details": details,
+            "kind": kind,
+            "kind_label": CaseKind(kind).label,
+            "kind_summary": KINDS[kind].summary,
+        },
+        status=status,
+    )
+
+
+@login_required
+def case_detail(request, reference):
+    case = case_get_for(actor=request.user, reference=reference)
+    return _render_case(request, case)
+
+
+@login_required
+@require_POST
+def case_transition_view(request, reference):
+    case = case_get_for(actor=request.user, reference=reference)
+    form = TransitionForm(request.POST, auto_id=_transition_auto_id(request.POST.get("to")))
+    status = 400
+    if form.is_valid():
+        try:
+            case = case_transition(actor=request.user, case=case, **form.service_kwargs())
+        except DomainError as error:
+            if isinstance(error, ConflictError):
+                status = 409
+            # A refused move (e.g. the page was stale) is about the whole form, not one field.
+            if error.field == "to" or not add_domain_error(form, error):
+                form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Moved to “%(status)s”.") % {"status": case.get_status_display()},
+            )
+            return redirect(case)
+    return _render_case(request, case, transition_form=form, status=status)
+
+
+@login_required
+@require_POST
+def case_note(request, reference):
+    case = case_get_for(actor=request.user, reference=reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            case_add_note(actor=request.user, case=case, note=form.cleaned_data["note"])
+        except DomainError as error:
+            _show_domain_error(error, form)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(f"{case.get_absolute_url()}#timeline")
+    return _render_case(request, case, note_form=form, status=400)
+
+
+@login_required
+def case_edit(request, reference):
+    case = case_get_for(actor=request.user, reference=reference)
+    status = 200
+    if request.method == "POST":
+        form = CaseEditForm(request.POST)
+        details = details_form_for(case.kind, data=request.POST)
+        if _all_valid(form, details):
+            try:
+                case_update(
+                    actor=request.user, case=case, details=details.to_json(), **form.cleaned_data
+                )
+            except DomainError as error:
+                _show_domain_error(error, form, details)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(case)
+        status = 400
+    else:
+        initial = {name: getattr(case, name) for name in CaseEditForm.base_fields}
+        form = CaseEditForm(initial=initial)
+        details = details_form_for(case.kind, initial=case.details)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "details": details,
+            "case": case,
+            "kind": case.kind,
+            "kind_label": case.get_kind_display(),
+        },
+        status=status,
+    )
+
+
+def _all_valid(*forms) -> bool:
+    # Validate every form (not stopping at the first) so all errors show at once.
+    return all([form.is_valid() for form in forms])
+
+
+def _show_domain_error(error: DomainError, form, details=None) -> None:
+    landed = add_domain_error(form, error)
+    if details is not None:
+        landed = add_domain_error(details, error, strip_prefix="details.") or landed
+    if not landed or len(error.extra.get("errors") or {}) > 1:
+        form.add_error(None, error.message)
+
+
+def _transition_auto_id(to) -> str:
+    # The page has two move forms with the same field names: the buttons' and the resolving one.
+    return "resolve_%s" if to == Status.RESOLVED else "id_%s"
+
+
+def _render_case(request, case, *, transition_form=None, note_form=None, status=200):
+    """The case page. Also redisplays a rejected move or note with what was typed."""
+    targets = allowed_targets(case.status, is_staff=request.user.is_support_staff)
+    failed_to = transition_form["to"].value() if transition_form is not None else None
+    resolving = failed_to == Status.RESOLVED
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "events": case_timeline(case=case),
+            "targets": [
+                {"value": t, "label": Status(t).label} for t in targets if t != Status.RESOLVED
+            ],
+            "can_resolve": Status.RESOLVED in targets,
+            "transition_form": transition_form,
+            "move_form": transition_form if transition_form and not resolving else TransitionForm(),
+            "resolve_form": transition_form
+            if resolving
+            else TransitionForm(auto_id=_transition_auto_id(Status.RESOLVED)),
+            "resolving": resolving,
+            "note_form": note_form or NoteForm(),
+        },
+        status=status,
+    )
