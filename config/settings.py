@@ -238,7 +238,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # One component per choice set: several serializers share them, and fields called "kind"
+    # (a case's and an event's) would otherwise collide.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "cases.choices.CaseKind",
+        "PlatformEnum": "cases.choices.Platform",
+        "PartyRoleEnum": "cases.choices.PartyRole",
+        "CaseStatusEnum": "cases.choices.Status",
+        "PriorityEnum": "cases.choices.Priority",
+        "OutcomeEnum": "cases.choices.Outcome",
+        "EventKindEnum": "cases.choices.EventKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
