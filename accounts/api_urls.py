@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accounts import api
 
 app_name = "accounts-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("auth/token/", api.TokenCreateView.as_view(), name="token"),
+]

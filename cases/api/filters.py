@@ -1,0 +1,141 @@
+"""Query-string filters and ordering for the case list. Anything not listed here is refused."""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions
+from rest_framework.filters import BaseFilterBackend
+
+from cases.choices import CaseKind, Platform, Priority, Status
+from cases.models import Case
+
+# Sync clients ask for "changed since"; outside these bounds a value is a mistake, and
+# PostgreSQL cannot even take some of them (offsets beyond ±15:59, years before 1).
+UPDATED_SINCE_EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+UPDATED_SINCE_LATEST = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
+
+# An unencoded "+" in a query string arrives as a space: "…T08:00:00 08:00".
+_SPACE_FOR_PLUS = re.compile(r"(T[0-9:.,]+) ([0-9]{2}(:?[0-9]{2})?)$")
+
+
+class AwareDateTimeField(forms.Field):
+    """An ISO 8601 date and time with its UTC offset, returned in UTC."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Enter a date and time in ISO 8601 with its UTC offset, "
+            "e.g. 2026-10-01T08:00:00+08:00 or 2026-10-01T00:00:00Z."
+        ),
+        "range": gettext_lazy("Enter a time from 2000-01-01 to 2100-01-01."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = _SPACE_FOR_PLUS.sub(r"\1+\2", str(value).strip())
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if parsed.utcoffset() is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            # Normalised to UTC: PostgreSQL rejects offsets beyond ±15:59 (Python takes ±23:59).
+            parsed = parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["range"], code="range") from None
+        if not UPDATED_SINCE_EARLIEST <= parsed < UPDATED_SINCE_LATEST:
+            raise forms.ValidationError(self.error_messages["range"], code="range")
+        return parsed
+
+
+class AwareDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = AwareDateTimeField
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text=gettext_lazy("One or more statuses (repeat the name).")
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=CaseKind.choices, help_text=gettext_lazy("One or more kinds (repeat the name).")
+    )
+    platform = django_filters.MultipleChoiceFilter(
+        choices=Platform.choices,
+        help_text=gettext_lazy("One or more platforms (repeat the name)."),
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, help_text=gettext_lazy("normal or urgent (repeat for both).")
+    )
+    assignee = django_filters.CharFilter(
+        field_name="assignee__username",
+        max_length=150,
+        help_text=gettext_lazy("Username of the staff member the case is assigned to."),
+    )
+    updated_since = AwareDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text=gettext_lazy(
+            "Cases changed at or after this time (ISO 8601 with offset; encode “+” as %2B)."
+        ),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "kind", "platform", "priority", "assignee", "updated_since"]
+
+
+class AllowListOrdering(BaseFilterBackend):
+    """`?ordering=-priority,created_at` over the view's `ordering_fields` only.
+
+    DRF's OrderingFilter silently drops unknown keys; a client that misspells one would get
+    an order it did not ask for, so here it is a 400. The id is appended as the last key so
+    the order is total, which keyset pagination needs.
+    """
+
+    ordering_param = "ordering"
+
+    def get_ordering(self, request, queryset, view) -> list[str]:
+        raw = request.query_params.get(self.ordering_param)
+        keys = [key.strip() for key in raw.split(",")] if raw is not None else []
+        keys = [key for key in keys if key] or list(view.ordering)
+        allowed = view.ordering_fields
+        unknown = [key for key in keys if key.lstrip("-") not in allowed]
+        names = [key.lstrip("-") for key in keys]
+        if unknown or len(set(names)) != len(names):
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        _(
+                            "Order by one or more of: %(allowed)s, each at most once, "
+                            "with “-” for descending (e.g. -updated_at)."
+                        )
+                        % {"allowed": ", ".join(allowed)}
+                    ]
+                }
+            )
+        tie_break = "-id" if keys[-1].startswith("-") else "id"
+        return [*keys, tie_break]
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset.order_by(*self.get_ordering(request, queryset, view))
+
+    def get_schema_operation_parameters(self, view):
+        fields = "|".join(view.ordering_fields)
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": _(
+                    "Comma-separated keys from: %(allowed)s; “-” for descending. "
+                    "Default: %(default)s."
+                )
+                % {"allowed": ", ".join(view.ordering_fields), "default": ",".join(view.ordering)},
+                "schema": {"type": "string", "pattern": f"^-?({fields})(,-?({fields}))*$"},
+            }
+        ]

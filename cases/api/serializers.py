@@ -1,0 +1,324 @@
+"""Case JSON (DESIGN.md's operations contract) and the shapes of what clients send.
+
+Input serializers check types and sizes and name the allowed values; the services apply the
+business rules (kind details, the lifecycle) and save. Nothing here saves a model.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Platform, Priority, Status
+from cases.kinds import KINDS
+from cases.models import Case, CaseEvent
+from cases.services import EDITABLE_FIELDS, NOTE_MAX_LENGTH
+
+
+class ChoiceField(serializers.ChoiceField):
+    """A choice whose error names the values that would have been accepted."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            raise serializers.ValidationError(
+                _("“%(input)s” is not a valid choice. Choose one of: %(allowed)s.")
+                % {"input": str(data)[:100], "allowed": ", ".join(map(str, self.choices))},
+                code="invalid_choice",
+            ) from None
+
+
+class OptionalChoiceField(ChoiceField):
+    """Stored as "" when unset (outcome, an event's statuses); shown as null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+def _money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("Decimal string, e.g. “1999.00”."),
+        **kwargs,
+    )
+
+
+def _currency() -> serializers.RegexField:
+    return serializers.RegexField(
+        r"^[A-Za-z]{3}\Z",
+        required=False,
+        help_text=gettext_lazy("ISO 4217 code; CNY by default."),
+        error_messages={"invalid": gettext_lazy("Enter a three-letter currency code, e.g. CNY.")},
+    )
+
+
+# --- Kind-specific details ---------------------------------------------------------------
+# Documented from the same forms that validate them (cases.kinds), so the schema cannot drift.
+
+
+def _details_field(field: forms.Field) -> serializers.Field:
+    common = {"required": field.required, "help_text": field.label}
+    if isinstance(field, forms.URLField):
+        return serializers.URLField(max_length=field.max_length, **common)
+    if isinstance(field, forms.CharField):
+        return serializers.CharField(max_length=field.max_length, **common)
+    if isinstance(field, forms.DateField):
+        return serializers.DateField(**common)
+    if isinstance(field, forms.DecimalField):
+        return serializers.DecimalField(
+            max_digits=field.max_digits, decimal_places=field.decimal_places, **common
+        )
+    if isinstance(field, forms.ChoiceField):
+        return serializers.ChoiceField(choices=field.choices, **common)
+    raise TypeError(f"No API field for {type(field).__name__}")
+
+
+def _details_serializer(kind: str) -> type[serializers.Serializer]:
+    form = KINDS[kind].details_form
+    name = "".join(part.title() for part in kind.split("_")) + "Details"
+    attrs = {n: _details_field(f) for n, f in form.base_fields.items()}
+    return type(name, (serializers.Serializer,), attrs)
+
+
+DETAILS_SERIALIZERS = [_details_serializer(kind) for kind in KINDS]
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="CaseDetails",
+        serializers=DETAILS_SERIALIZERS,
+        resource_type_field_name=None,
+    )
+)
+class DetailsField(serializers.JSONField):
+    # The kind's details: dates as YYYY-MM-DD, money as decimal strings. Only the shape is
+    # checked here; `validate_details` (through the services) checks them against the kind.
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                _("Details must be an object of named values."), code="invalid"
+            )
+        return super().to_internal_value(data)
+
+
+# --- Output ------------------------------------------------------------------------------
+
+
+class NextDeadlineSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=gettext_lazy("e.g. platform_response"))
+    due_at = serializers.DateTimeField()
+    state = serializers.CharField(help_text=gettext_lazy("running, paused, met, breached"))
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    kind = ChoiceField(choices=CaseKind.choices, read_only=True)
+    platform = ChoiceField(choices=Platform.choices, read_only=True)
+    party_role = ChoiceField(choices=PartyRole.choices, read_only=True)
+    status = ChoiceField(choices=Status.choices, read_only=True)
+    priority = ChoiceField(choices=Priority.choices, read_only=True)
+    outcome = OptionalChoiceField(
+        choices=Outcome.choices,
+        read_only=True,
+        help_text=gettext_lazy("How the case ended; null while open."),
+    )
+    details = DetailsField(read_only=True)
+    owner = serializers.CharField(
+        source="owner.username", read_only=True, help_text=gettext_lazy("Username.")
+    )
+    assignee = serializers.CharField(
+        source="assignee.username",
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("Username of the staff member handling the case, or null."),
+    )
+    next_deadline = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The next running deadline, or null when none is running.")
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "kind",
+            "platform",
+            "platform_account",
+            "party_role",
+            "title",
+            "description",
+            "status",
+            "priority",
+            "outcome",
+            "amount_claimed",
+            "amount_recovered",
+            "currency",
+            "platform_reference",
+            "details",
+            "owner",
+            "assignee",
+            "next_deadline",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(NextDeadlineSerializer(allow_null=True))
+    def get_next_deadline(self, case: Case) -> dict | None:
+        # Deadlines arrive with the deadlines engine; until then no case has one running.
+        return None
+
+
+class ChangeSerializer(serializers.Serializer):
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    kind = ChoiceField(choices=EventKind.choices, read_only=True)
+    actor = serializers.CharField(
+        source="actor.username",
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("Username, or null for the system."),
+    )
+    from_status = OptionalChoiceField(choices=Status.choices, read_only=True)
+    to_status = OptionalChoiceField(choices=Status.choices, read_only=True)
+    changes = serializers.DictField(
+        child=ChangeSerializer(),
+        read_only=True,
+        help_text=gettext_lazy("Edited fields with their old and new values."),
+    )
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "kind",
+            "actor",
+            "created_at",
+            "from_status",
+            "to_status",
+            "changes",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class TransitionConflictSerializer(serializers.Serializer):
+    """409 body: why the move is not allowed and where the case can go instead."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(required=False)
+    status = ChoiceField(choices=Status.choices, help_text=gettext_lazy("The current status."))
+    allowed = serializers.ListField(child=ChoiceField(choices=Status.choices))
+
+
+# --- Input -------------------------------------------------------------------------------
+
+
+def case_url(request, case: Case) -> str:
+    return request.build_absolute_uri(
+        reverse("cases-api:case-detail", kwargs={"reference": case.reference})
+    )
+
+
+class StrictInputSerializer(serializers.Serializer):
+    # Refuses fields it does not know instead of silently ignoring them: a client that sends
+    # "status" in an edit must learn that it did nothing.
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            extra = sorted(set(data) - set(self.fields))
+            if extra:
+                raise serializers.ValidationError(
+                    {name: [self.unexpected_field_message(name)] for name in extra}
+                )
+        return super().to_internal_value(data)
+
+    def unexpected_field_message(self, name: str) -> str:
+        if name in ("status", "outcome"):
+            return _("The status changes only through POST /api/v1/cases/{reference}/transitions/.")
+        if name in CaseSerializer.Meta.fields:
+            return _("This field cannot be set here. Fields you can set: %(fields)s.") % {
+                "fields": ", ".join(self.fields)
+            }
+        return _("Unknown field. Fields you can set: %(fields)s.") % {
+            "fields": ", ".join(self.fields)
+        }
+
+
+class CaseCreateSerializer(StrictInputSerializer):
+    """A new case; it starts as a draft owned by you."""
+
+    kind = ChoiceField(choices=CaseKind.choices)
+    platform = ChoiceField(choices=Platform.choices)
+    title = serializers.CharField(max_length=200)
+    details = DetailsField()
+    party_role = ChoiceField(
+        choices=PartyRole.choices,
+        required=False,
+        help_text=gettext_lazy(
+            "Defaults by kind: merchant for deposit_refund and store_removal, creator for "
+            "account_ban and content_takedown, consumer for purchase_complaint."
+        ),
+    )
+    platform_account = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    priority = ChoiceField(choices=Priority.choices, required=False)
+    amount_claimed = _money()
+    currency = _currency()
+    platform_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class CaseUpdateSerializer(StrictInputSerializer):
+    """The fields you can edit; send only those you change."""
+
+    platform = ChoiceField(choices=Platform.choices, required=False)
+    platform_account = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    party_role = ChoiceField(choices=PartyRole.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    priority = ChoiceField(choices=Priority.choices, required=False)
+    amount_claimed = _money()
+    amount_recovered = _money()
+    currency = _currency()
+    platform_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    details = DetailsField(
+        required=False,
+        help_text=gettext_lazy("Replaces all the details; send every value you want to keep."),
+    )
+
+    def validate(self, attrs):
+        assert set(attrs) <= set(EDITABLE_FIELDS)
+        return attrs
+
+
+class TransitionSerializer(StrictInputSerializer):
+    """A move to another status, with an optional note for the timeline."""
+
+    to = ChoiceField(choices=Status.choices, help_text=gettext_lazy("The status to move to."))
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    outcome = ChoiceField(
+        choices=Outcome.choices,
+        required=False,
+        help_text=gettext_lazy("Required when moving to resolved; not allowed otherwise."),
+    )
+    amount_recovered = _money()
+
+    def unexpected_field_message(self, name: str) -> str:
+        return _("Unknown field. Fields you can set: %(fields)s.") % {
+            "fields": ", ".join(self.fields)
+        }
