@@ -172,7 +172,7 @@ class TransitionForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"),
+        label=_("Add a note"),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A call, a reply from the platform, anything worth remembering."),
