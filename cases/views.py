@@ -229,7 +229,9 @@ def _render_case(request, case, *, transition_form=None, note_form=None, status=
     """The case page. Also redisplays a rejected move or note with what was typed."""
     targets = allowed_targets(case.status, is_staff=request.user.is_support_staff)
     failed_to = transition_form["to"].value() if transition_form is not None else None
-    resolving = failed_to == Status.RESOLVED
+    # A rejected resolve is shown in the resolve form, unless resolving is no longer on offer
+    # (a stale page): then the note typed goes back into the form that is.
+    resolving = failed_to == Status.RESOLVED and Status.RESOLVED in targets
     return render(
         request,
         "cases/detail.html",

@@ -1,0 +1,87 @@
+"""The case pages run a fixed number of queries, however many cases or events there are:
+1 session + 1 user, then the page's own (list/dashboard: 2, case page: 2, edit: 1)."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import services
+
+
+class HttpsClient(Client):
+    """Every request over HTTPS, as in production (tests run with SECURE_SSL_REDIRECT on)."""
+
+    def generic(self, method, path, *args, **extra):
+        extra["secure"] = True
+        return super().generic(method, path, *args, **extra)
+
+
+@pytest.fixture
+def client():
+    return HttpsClient()
+
+
+# Page → the most queries it may run (session, user, and the page's own).
+BUDGET = {
+    "dashboard": 4,  # counts per status, the open cases
+    "list": 4,  # paginator count, the page
+    "list_filtered": 4,
+    "detail": 4,  # the case with owner and assignee, the timeline with actors
+    "edit": 3,  # the case
+}
+
+
+def urls(case):
+    return {
+        "dashboard": reverse("cases:dashboard"),
+        "list": reverse("cases:list"),
+        "list_filtered": reverse("cases:list") + "?kind=deposit_refund&platform=douyin_shop&page=2",
+        "detail": case.get_absolute_url(),
+        "edit": reverse("cases:edit", kwargs={"reference": case.reference}),
+    }
+
+
+def seed(owners, make_case, n, staff):
+    """n cases spread over the owners; the first has n notes (by staff) and n moves."""
+    cases = [make_case(owners[i % len(owners)]) for i in range(n)]
+    first = cases[0]
+    for i in range(n):
+        services.case_add_note(actor=staff, case=first, note=f"第 {i} 次催办")
+    moves = ["filed"] + ["in_review", "info_requested"] * n
+    for to in moves[:n]:
+        services.case_transition(actor=staff, case=first, to=to)
+    return first
+
+
+def measure(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("viewer", ["alice", "carol"])
+def test_query_count_does_not_grow_with_cases_or_events(
+    request, client, alice, bob, carol, make_case, viewer
+):
+    user = request.getfixturevalue(viewer)
+    client.force_login(user)
+    counts = {}
+    for n in (1, 50):
+        case = seed([alice, bob], make_case, n, carol)
+        counts[n] = {page: measure(client, url) for page, url in urls(case).items()}
+    assert counts[1] == counts[50]
+    for page, budget in BUDGET.items():
+        assert counts[50][page] <= budget, page
+
+
+@pytest.mark.parametrize("page", list(BUDGET))
+def test_pages_stay_within_their_query_budget_with_many_rows(
+    client, alice, carol, make_case, django_assert_max_num_queries, page
+):
+    case = seed([alice], make_case, 60, carol)
+    client.force_login(alice)
+    with django_assert_max_num_queries(BUDGET[page]):
+        assert client.get(urls(case)[page]).status_code == 200
