@@ -18,6 +18,9 @@ from cases.models import Case
 UPDATED_SINCE_EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 UPDATED_SINCE_LATEST = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
 
+# Real time zones run from UTC-12:00 to UTC+14:00; Python takes up to ±23:59.
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+
 # An unencoded "+" in a query string arrives as a space: "…T08:00:00 08:00".
 _SPACE_FOR_PLUS = re.compile(r"(T[0-9:.,]+) ([0-9]{2}(:?[0-9]{2})?)$")
 
@@ -31,6 +34,7 @@ class AwareDateTimeField(forms.Field):
             "e.g. 2026-10-01T08:00:00+08:00 or 2026-10-01T00:00:00Z."
         ),
         "range": gettext_lazy("Enter a time from 2000-01-01 to 2100-01-01."),
+        "offset": gettext_lazy("No time zone is more than 14 hours from UTC; check the offset."),
     }
 
     def to_python(self, value):
@@ -41,8 +45,11 @@ class AwareDateTimeField(forms.Field):
             parsed = datetime.datetime.fromisoformat(value)
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if parsed.utcoffset() is None:
+        offset = parsed.utcoffset()
+        if offset is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
         try:
             # Normalised to UTC: PostgreSQL rejects offsets beyond ±15:59 (Python takes ±23:59).
             parsed = parsed.astimezone(datetime.UTC)

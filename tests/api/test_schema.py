@@ -1,0 +1,94 @@
+"""The OpenAPI schema is valid, and the API keeps to it under fuzzing (schemathesis)."""
+
+import pytest
+from django.core import signals
+from django.core.management import call_command
+from django.db import close_old_connections
+
+from cases.services import case_transition
+from tests.conftest import DETAILS
+
+# Per operation and generation mode; ~6 operations x 2 modes keeps the test well under a minute.
+MAX_EXAMPLES = 30
+
+
+def test_schema_validates_without_warnings(settings, tmp_path):
+    settings.DEBUG = True
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+
+
+def test_schema_and_docs_are_served(client, db):
+    response = client.get("/api/schema/", secure=True)
+    assert response.status_code == 200
+    assert b"/api/v1/cases/{reference}/transitions/" in response.content
+    response = client.get("/api/docs/", secure=True)
+    assert response.status_code == 200
+    # Offline: Swagger UI comes from our own static files (drf-spectacular-sidecar), no CDN.
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in response.content
+    assert b"cdn" not in response.content.lower()
+
+
+@pytest.fixture
+def in_process_requests(settings):
+    """Requests served in this process must not close the test's database connection (and
+    its open transaction) at their start and end."""
+    settings.ALLOWED_HOSTS = ["*"]
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("in_process_requests")
+def test_api_never_errors_and_keeps_to_its_schema(alice, bob, make_case, token_for, monkeypatch):
+    import hypothesis
+    import schemathesis
+    from hypothesis import strategies as st
+    from rest_framework.throttling import ScopedRateThrottle
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.generation import GenerationMode
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    from config.wsgi import application
+
+    # Let the token endpoint answer rather than throttle after its tenth request.
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "token", "1000/min")
+
+    # Real cases in several states so generated requests reach the services, not only 404s.
+    references = [make_case(alice, kind=kind).reference for kind in DETAILS]
+    filed = make_case(alice)
+    case_transition(actor=alice, case=filed, to="filed", note="已提交")
+    references += [filed.reference, make_case(bob).reference, "RC-2026-999999"]
+    headers = {"Authorization": f"Token {token_for(alice)}"}
+
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 6
+
+    checks = [not_a_server_error, response_schema_conformance]
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            strategy = operation.as_strategy(generation_mode=mode)
+            if "{reference}" in operation.path:
+                strategy = st.tuples(strategy, st.sampled_from(references)).map(_with_reference)
+
+            @hypothesis.given(case=strategy)
+            @hypothesis.settings(
+                max_examples=MAX_EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(hypothesis.HealthCheck),
+            )
+            def fuzz(case):
+                case.call_and_validate(headers=headers, checks=checks)
+
+            fuzz()
+
+
+def _with_reference(pair):
+    case, reference = pair
+    if case.path_parameters is not None and isinstance(case.path_parameters, dict):
+        case.path_parameters = {**case.path_parameters, "reference": reference}
+    return case
