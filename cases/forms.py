@@ -113,13 +113,16 @@ class CaseForm(forms.Form):
         label=_("Platform's ticket or appeal number"), max_length=100, required=False
     )
 
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+    def clean_description(self):
+        # Browsers send CRLF; store LF, so saving an untouched text is not an edit.
+        return self.cleaned_data["description"].replace("\r\n", "\n")
 
 
 class CaseEditForm(CaseForm):
     """Editing adds what only makes sense later: the amount recovered and the currency."""
 
+    # The currency is editable here, so the amounts' labels do not say ¥.
+    amount_claimed = _amount(_("Amount claimed"))
     amount_recovered = _amount(_("Amount recovered"))
     currency = forms.CharField(
         label=_("Currency"),

@@ -350,6 +350,14 @@ def test_edit_shows_old_and_new_values_in_the_timeline(as_alice, alice_case):
     assert "2026-09-30" in page
 
 
+def test_saving_an_untouched_edit_form_writes_no_event(as_alice, alice, make_case):
+    case = make_case(alice, description="第一行\n第二行", amount_claimed="2000")
+    # Browsers send a textarea's line breaks as CRLF.
+    data = edit_payload(case, description="第一行\r\n第二行", amount_claimed="2000.00")
+    assert as_alice.post(edit_url(case), data).status_code == 302
+    assert not case.events.filter(kind=EventKind.FIELDS_CHANGED).exists()
+
+
 def test_edit_with_bad_input_saves_nothing_and_keeps_the_input(as_alice, alice_case):
     response = as_alice.post(
         edit_url(alice_case),
