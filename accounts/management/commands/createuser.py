@@ -49,7 +49,7 @@ class Command(BaseCommand):
             except DomainError as error:
                 raise CommandError(str(error.message)) from None
         self.stdout.write(
-            _("Created %(role)s “%(username)s”.")
+            _("Created user “%(username)s” (%(role)s).")
             % {"role": user.get_role_display(), "username": user.username}
         )
 
