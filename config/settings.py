@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -254,7 +255,9 @@ SPECTACULAR_SETTINGS = {
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'nonce'"],
+    # CSP.NONCE is Django's placeholder, replaced by a fresh nonce when a page uses one; a
+    # literal "'nonce'" reaches the browser as an invalid source and no nonce ever works.
+    "script-src": ["'self'", CSP.NONCE],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
     "object-src": ["'none'"],
