@@ -156,6 +156,8 @@ class TransitionForm(forms.Form):
 
     # Sent by the button pressed: one button per allowed next status.
     to = forms.ChoiceField(label=_("Next step"), choices=Status.choices)
+    # The status the page showed, to explain a refusal when someone moved the case meanwhile.
+    seen_status = forms.ChoiceField(choices=Status.choices, required=False)
     note = _note_field(_("Note (optional)"))
     outcome = forms.ChoiceField(
         label=_("Outcome"),

@@ -143,7 +143,14 @@ def case_transition_view(request, reference):
         except DomainError as error:
             if isinstance(error, ConflictError):
                 status = 409
-            # A refused move (e.g. the page was stale) is about the whole form, not one field.
+            seen = form.cleaned_data.get("seen_status")
+            if seen and seen != case.status:
+                form.add_error(
+                    None,
+                    _("Someone moved this case to “%(status)s” after you opened the page.")
+                    % {"status": case.get_status_display()},
+                )
+            # A refused move is about the whole form, not one field.
             if error.field == "to" or not add_domain_error(form, error):
                 form.add_error(None, error.message)
         else:

@@ -204,9 +204,13 @@ def test_illegal_transition_shows_a_message_and_keeps_the_note(as_alice, alice_c
 def test_stale_page_shows_a_message_and_the_current_state(as_alice, alice, alice_case):
     """Two tabs: the case was filed in one; the other still offers "filed"."""
     services.case_transition(actor=alice, case=alice_case, to="filed")
-    response = transition(as_alice, alice_case, to="filed", note="第二个标签页")
+    response = transition(
+        as_alice, alice_case, to="filed", note="第二个标签页", seen_status="draft"
+    )
     assert response.status_code == 409
     assert "cannot move" in response.text
+    assert "Someone moved this case to “Filed” after you opened the page." in response.text
+    assert "第二个标签页" in response.text
     assert [t["value"] for t in response.context["targets"]] == [
         "in_review",
         "info_requested",
