@@ -191,7 +191,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
         "store_processed": False,
+        # Broadcast exchanges (worker control); kombu's default is ./control in the cwd.
+        "control_folder": str(VAR_DIR / "broker" / "control"),
     }
+    # kombu does not create its folders; the first process to start (web or worker) does.
+    for _folder in ("queue", "processed", "control"):
+        (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

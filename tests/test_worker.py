@@ -38,6 +38,7 @@ def private_queue(tmp_path):
             "data_folder_in": str(queue_dir),
             "data_folder_out": str(queue_dir),
             "store_processed": False,
+            "control_folder": str(tmp_path / "control"),
             "polling_interval": 0.1,
         }
     app.conf.worker_hijack_root_logger = False  # leave pytest's log capture alone
