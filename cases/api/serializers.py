@@ -16,7 +16,7 @@ from rest_framework import serializers
 from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Platform, Priority, Status
 from cases.kinds import KINDS
 from cases.models import Case, CaseEvent
-from cases.services import EDITABLE_FIELDS, NOTE_MAX_LENGTH
+from cases.services import NOTE_MAX_LENGTH
 
 
 class ChoiceField(serializers.ChoiceField):
@@ -300,10 +300,6 @@ class CaseUpdateSerializer(StrictInputSerializer):
         required=False,
         help_text=gettext_lazy("Replaces all the details; send every value you want to keep."),
     )
-
-    def validate(self, attrs):
-        assert set(attrs) <= set(EDITABLE_FIELDS)
-        return attrs
 
 
 class TransitionSerializer(StrictInputSerializer):

@@ -127,8 +127,12 @@ class CaseListView(CaseAPIView):
         operation_id="cases_list",
         summary=gettext_lazy("List cases"),
         description=gettext_lazy(
-            "Cases you can see (staff: all), newest change first unless `ordering` says "
-            "otherwise. Unknown parameters and ordering keys are refused with 400."
+            "Cases you can see (staff: all), most recently changed first unless `ordering` "
+            "says otherwise. Repeat a filter to match any of its values "
+            "(`?status=filed&status=in_review`). Unknown parameters and ordering keys are "
+            "refused with 400. To sync, ask for `updated_since` your last sync time with "
+            "`ordering=updated_at` and follow the `next` links: a case changed while you page "
+            "moves to the end, so it is seen again rather than missed."
         ),
         responses={200: CaseSerializer(many=True), **_errors(400, 401, 429)},
         tags=["cases"],

@@ -7,6 +7,13 @@ from tests.api.conftest import case_url
 from tests.conftest import DETAILS
 
 
+def test_patch_offers_exactly_the_fields_the_service_edits():
+    from cases.api.serializers import CaseUpdateSerializer
+    from cases.services import EDITABLE_FIELDS
+
+    assert set(CaseUpdateSerializer().fields) == set(EDITABLE_FIELDS)
+
+
 def test_read_returns_the_case_with_a_strong_etag(alice_api, alice_case):
     response = alice_api.get(case_url(alice_case))
     assert response.status_code == 200
