@@ -2,6 +2,7 @@
 And how they show what is stored: labels, money, time zones, escaping."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from django.urls import reverse
 from cases import services
 from cases.choices import EventKind, Status
 from cases.models import Case, CaseEvent
+from cases.templatetags.cases import money
 
 
 class HttpsClient(Client):
@@ -467,3 +469,21 @@ def test_times_are_shown_in_the_users_time_zone(client, make_user, make_case):
     dana.time_zone = "Asia/Shanghai"
     dana.save()
     assert "2026-10-01 10:30" in client.get(case.get_absolute_url()).text
+
+
+# --- Money ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "shown"),
+    [
+        (Decimal("1234.5"), "CNY", "¥1,234.50"),
+        ("2000.00", None, "¥2,000.00"),
+        (Decimal("0"), "cny", "¥0.00"),
+        (Decimal("99"), "USD", "USD\u00a099.00"),
+        (None, "CNY", "—"),
+        ("", "CNY", "—"),
+    ],
+)
+def test_money_is_shown_in_yuan_or_by_currency_code(value, currency, shown):
+    assert money(value, currency) == shown
