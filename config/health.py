@@ -30,3 +30,30 @@ def broker_status() -> str:
         logger.warning("Health check: broker unreachable", exc_info=True)
         return "down"
     return "ok"
+
+
+def probe(url: str = "http://127.0.0.1:8000/healthz") -> int:
+    """Exit status for a container healthcheck: 0 when /healthz answers 200.
+
+    Asks with the first ALLOWED_HOSTS name as Host, since Django refuses any other."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    hosts = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+    host = next((h.lstrip(".") for h in hosts if h != "*"), "localhost")
+    request = urllib.request.Request(url, headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            print(response.read().decode())
+            return 0 if response.status == 200 else 1
+    except (urllib.error.URLError, OSError) as error:
+        print(f"unhealthy: {error}")
+        return 1
+
+
+if __name__ == "__main__":
+    # `python -m config.health [URL]`: the healthcheck of the web container.
+    import sys
+
+    sys.exit(probe(*sys.argv[1:2]))
