@@ -13,7 +13,12 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
@@ -104,6 +109,41 @@ def _errors(*codes: int) -> dict:
     return {code: ERRORS[code] for code in codes}
 
 
+CREATE_EXAMPLE = OpenApiExample(
+    "Deposit not refunded",
+    request_only=True,
+    value={
+        "kind": "deposit_refund",
+        "platform": "douyin_shop",
+        "title": "退店后保证金 2000 元 60 天未退",
+        "details": {
+            "store_id": "DS-88231",
+            "deposit_amount": "2000.00",
+            "exit_applied_on": "2026-08-01",
+            "store_closed_on": "2026-08-20",
+        },
+        "platform_account": "抖店-8823",
+        "amount_claimed": "2000.00",
+        "priority": "urgent",
+    },
+)
+UPDATE_EXAMPLE = OpenApiExample(
+    "Ticket number and amount",
+    request_only=True,
+    value={"platform_reference": "TK-20261012-0042", "amount_claimed": "2000.00"},
+)
+TRANSITION_EXAMPLE = OpenApiExample(
+    "Filed with the platform",
+    request_only=True,
+    value={"to": "filed", "note": "已在抖店后台提交保证金退还申请，工单号 TK-20261012-0042。"},
+)
+RESOLVE_EXAMPLE = OpenApiExample(
+    "Resolved, partly won",
+    request_only=True,
+    value={"to": "resolved", "outcome": "partly_won", "amount_recovered": "1500.00"},
+)
+
+
 # --- Cases -------------------------------------------------------------------------------
 
 
@@ -149,6 +189,7 @@ class CaseListView(CaseAPIView):
             "Creates a draft case owned by you. `details` are checked against the kind."
         ),
         request=CaseCreateSerializer,
+        examples=[CREATE_EXAMPLE],
         responses={201: CaseSerializer, **_errors(400, 401, 429)},
         parameters=[ETAG_HEADER],
         tags=["cases"],
@@ -221,6 +262,7 @@ class CaseDetailView(CaseAPIView):
             ),
         ],
         request=CaseUpdateSerializer,
+        examples=[UPDATE_EXAMPLE],
         responses={
             200: CaseSerializer,
             412: OpenApiResponse(ErrorSerializer, description="The case changed since your read."),
@@ -267,6 +309,7 @@ class CaseTransitionView(CaseAPIView):
         ),
         parameters=[REFERENCE, ETAG_HEADER],
         request=TransitionSerializer,
+        examples=[TRANSITION_EXAMPLE, RESOLVE_EXAMPLE],
         responses={
             200: CaseSerializer,
             409: OpenApiResponse(
