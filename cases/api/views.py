@@ -22,6 +22,7 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.api import ErrorSerializer
@@ -44,10 +45,12 @@ from config.errors import DomainError
 
 
 class CaseAPIView(GenericAPIView):
-    # JSON in, JSON out. Unknown query parameters are a 400 naming the known ones: a misspelt
-    # filter must not quietly return the unfiltered list.
+    # JSON in, JSON out: people read the API in Swagger UI at /api/docs/, so DRF's browsable
+    # HTML pages are not offered. Unknown query parameters are a 400 naming the known ones: a
+    # misspelt filter must not quietly return the unfiltered list.
 
     parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
     # Parameters every endpoint accepts: DRF's format override.
     always_allowed = frozenset({"format"})
 

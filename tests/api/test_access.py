@@ -93,3 +93,15 @@ def test_session_authentication_works_for_the_browser(client, alice, alice_case)
     response = client.get(case_url(alice_case))
     assert response.status_code == 200
     assert response.json()["reference"] == alice_case.reference
+
+
+def test_a_browser_gets_json_too(client, alice, alice_case):
+    from tests.conftest import PASSWORD
+
+    assert client.login(username="alice", password=PASSWORD)
+    for name in ("case-detail", "case-events"):
+        response = client.get(
+            case_url(alice_case, name), HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8"
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
