@@ -52,6 +52,24 @@ def _validation_body(detail) -> dict:
         }
     else:
         errors = {"non_field_errors": [str(m) for m in detail]}
-    first = next((msgs[0] for msgs in errors.values() if msgs and isinstance(msgs[0], str)), "")
-    message = first if len(errors) == 1 else _("Please correct the errors below.")
-    return {"detail": message, "code": "invalid", "errors": errors}
+    field, messages = next(iter(errors.items()), ("", [""]))
+    if len(errors) > 1:
+        message = _("Please correct the errors below.")
+    elif field in ("non_field_errors", "detail"):
+        message = messages[0]
+    else:
+        message = f"{field}: {messages[0]}"
+    return {"detail": message, "code": "invalid", "field": field, "errors": errors}
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in JSON like every other API error."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "detail": _("No such API endpoint. See /api/docs/ for the ones there are."),
+            "code": "not_found",
+        },
+        status=404,
+    )
