@@ -45,7 +45,7 @@ def test_getting_a_token_records_the_sign_in(api_client, alice):
     ],
 )
 def test_bad_credentials_are_a_400_with_a_message(api_client, alice, body):
-    response = api_client.post(URL, body, format="json")
+    response = api_client.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_credentials"
     assert "password" in response.json()["detail"]

@@ -15,10 +15,13 @@ from cases.templatetags.cases import money
 
 
 class HttpsClient(Client):
-    """Every request over HTTPS, as in production (tests run with SECURE_SSL_REDIRECT on)."""
+    """Every request over HTTPS, as in production (tests run with SECURE_SSL_REDIRECT on).
+    In English unless a test asks otherwise: these tests read the English messages (the
+    default language is Chinese; tests/test_translations.py covers the catalogue)."""
 
     def generic(self, method, path, *args, **extra):
         extra["secure"] = True
+        extra.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
         return super().generic(method, path, *args, **extra)
 
 
