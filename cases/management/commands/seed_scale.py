@@ -226,9 +226,9 @@ class Generator:
 
 def _columns(model: type[models.Model], *, with_pk: bool) -> list[tuple[models.Field, object]]:
     """The model's columns with the value to use when a row does not give one (the field's
-    default), so a column added later with a default needs no change here."""
+    default: its own, else "" or None), so a column added later needs no change here."""
     return [
-        (field, field.get_default() if field.has_default() or field.null else None)
+        (field, field.get_default())
         for field in model._meta.concrete_fields
         if with_pk or not field.primary_key
     ]
@@ -272,11 +272,10 @@ def _may_skip_foreign_key_checks() -> bool:
 def _drop_indexes() -> None:
     """Drop the models' named indexes (not the primary keys, the unique reference or the
     foreign-key indexes) for the duration of a large load."""
-    with connection.schema_editor() as editor:
-        for model in (Case, CaseEvent):
-            present = connection.introspection.get_constraints(
-                connection.cursor(), model._meta.db_table
-            )
+    for model in (Case, CaseEvent):
+        with connection.cursor() as cursor:
+            present = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        with connection.schema_editor() as editor:
             for index in model._meta.indexes:
                 if index.name in present:
                     editor.remove_index(model, index)
