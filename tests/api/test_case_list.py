@@ -292,3 +292,18 @@ def test_staff_list_query_count(carol_api, alice, bob, make_case, django_assert_
     carol_api.get(LIST_URL)
     with django_assert_num_queries(2):
         assert len(refs(carol_api.get(f"{LIST_URL}?page_size=100"))) == 20
+
+
+def test_filtered_list_walks_an_index_instead_of_sorting_distinct_rows(api_as, alice, make_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(alice)
+    client = api_as(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            "/api/v1/cases/?status=draft&status=filed&kind=deposit_refund", secure=True
+        )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+    assert not any("DISTINCT" in q["sql"].upper() for q in queries.captured_queries)
