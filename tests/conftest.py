@@ -161,6 +161,28 @@ def api_as(token_for):
 
 
 @pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, but reachable over plain HTTP.
+
+    Tests run with the production setting SECURE_SSL_REDIRECT on. SecurityMiddleware reads it
+    once, when the server's handler is built, so it is switched off only while starting: the
+    rest of the session keeps the production value. Tests using it need `transactional_db`:
+    the server thread opens its own database connection."""
+    from django.test import override_settings
+    from pytest_django import live_server_helper
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        server = live_server_helper.LiveServer(addr)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args():
     return {
         "executable_path": CHROMIUM,

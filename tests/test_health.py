@@ -57,13 +57,14 @@ def test_healthz_is_503_when_the_database_is_unreachable(client):
 def dead_broker(monkeypatch):
     """Point the Celery app at a Redis port where nothing listens (refused at once)."""
     dead = "redis://127.0.0.1:1/0"
-    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", dead)
     conf = celery_app.conf
+    # Saved before the environment changes: Celery's broker_url prefers CELERY_BROKER_URL
+    # from the environment, so reading it afterwards would "restore" the dead URL.
     saved = {
         "broker_url": conf.broker_url,
         "broker_transport_options": conf.get("broker_transport_options", {}),
     }
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
     conf.update(broker_url=dead, broker_transport_options={})
     yield
     conf.update(saved)

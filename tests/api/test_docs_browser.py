@@ -2,22 +2,14 @@
 strict Content-Security-Policy, without a single violation."""
 
 import pytest
-from django.test import override_settings
-from pytest_django import live_server_helper
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def docs_server():
-    # SecurityMiddleware reads SECURE_SSL_REDIRECT when the server's handler is built.
-    with override_settings(SECURE_SSL_REDIRECT=False):
-        server = live_server_helper.LiveServer("localhost")
-    yield server
-    server.stop()
-
-
-def test_swagger_ui_renders_offline_without_csp_violations(docs_server, page, settings):
+def test_swagger_ui_renders_offline_without_csp_violations(
+    live_server, transactional_db, page, settings
+):
+    docs_server = live_server
     settings.ALLOWED_HOSTS = ["localhost"]
     console_errors, outside, static = [], [], []
     page.add_init_script(
