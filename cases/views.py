@@ -186,14 +186,18 @@ def case_edit(request, reference):
         form = CaseEditForm(request.POST)
         details = details_form_for(case.kind, data=request.POST)
         if _all_valid(form, details):
+            seen_update = case.updated_at
             try:
-                case_update(
+                case = case_update(
                     actor=request.user, case=case, details=details.to_json(), **form.cleaned_data
                 )
             except DomainError as error:
                 _show_domain_error(error, form, details)
             else:
-                messages.success(request, _("Changes saved."))
+                if case.updated_at == seen_update:
+                    messages.info(request, _("Nothing to save: the case is as it was."))
+                else:
+                    messages.success(request, _("Changes saved."))
                 return redirect(case)
         status = 400
     else:

@@ -363,8 +363,10 @@ def test_saving_an_untouched_edit_form_writes_no_event(as_alice, alice, make_cas
     case = make_case(alice, description="第一行\n第二行", amount_claimed="2000")
     # Browsers send a textarea's line breaks as CRLF.
     data = edit_payload(case, description="第一行\r\n第二行", amount_claimed="2000.00")
-    assert as_alice.post(edit_url(case), data).status_code == 302
+    response = as_alice.post(edit_url(case), data, follow=True)
     assert not case.events.filter(kind=EventKind.FIELDS_CHANGED).exists()
+    assert "Nothing to save" in response.content.decode()
+    assert "Changes saved." not in response.content.decode()
 
 
 def test_edit_with_bad_input_saves_nothing_and_keeps_the_input(as_alice, alice_case):

@@ -80,7 +80,7 @@ def test_new_seller_files_a_deposit_refund_case_and_moves_it_to_filed(page: Page
 
     # 4. The list finds it; its timeline shows the move and the note.
     page.locator("nav.nav a[href='/cases/']").click()
-    row = page.locator(".cases-table tbody tr", has_text=case.reference)
+    row = page.locator(".stack-table tbody tr", has_text=case.reference)
     expect(row).to_have_count(1)
     expect(row.locator(".badge.status")).to_have_class(re.compile("status-filed"))
     shoot(page, "05-list")
@@ -92,7 +92,7 @@ def test_new_seller_files_a_deposit_refund_case_and_moves_it_to_filed(page: Page
     expect(move).to_contain_text("已在抖店后台提交退保证金申请，工单号 TK2026")
 
     page.goto(f"{live_server.url}/")
-    expect(page.locator(".cases-table")).to_contain_text(case.reference)
+    expect(page.locator(".stack-table")).to_contain_text(case.reference)
     shoot(page, "06-dashboard")
 
     case.refresh_from_db()
