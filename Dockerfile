@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    RECOURSE_VAR_DIR=/app/var
+    RECOURSE_VAR_DIR=/app/var \
+    DEBUG=0
 
 # libmagic1: content sniffing of uploaded evidence.
 RUN apt-get update \
