@@ -61,3 +61,6 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     FIELDS_CHANGED = "fields_changed", _("Details edited")
     NOTE = "note", _("Note")
+    EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+    EVIDENCE_EDITED = "evidence_edited", _("Evidence edited")
+    EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")

@@ -27,6 +27,18 @@ class ConflictError(DomainError):
     status = status.HTTP_409_CONFLICT
 
 
+class UnsupportedMediaError(DomainError):
+    """An upload whose content is not of a type we accept."""
+
+    status = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+
+class TooLargeError(DomainError):
+    """An upload over a size limit."""
+
+    status = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "code": exc.code, **exc.extra}

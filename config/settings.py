@@ -161,6 +161,37 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# --- Evidence: private storage, never under a served path; files only through access checks --
+EVIDENCE_S3_BUCKET = env_str("EVIDENCE_S3_BUCKET")
+if EVIDENCE_S3_BUCKET:
+    # S3-compatible object storage (needs `pip install django-storages[s3]`); see the README.
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("EVIDENCE_S3_REGION") or None,
+            "access_key": env_str("EVIDENCE_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("EVIDENCE_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("EVIDENCE_DIR", str(VAR_DIR / "evidence")),
+            "base_url": None,
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
+EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_SIZE", 50 * 1024 * 1024)
+EVIDENCE_MAX_FILES_PER_CASE = env_int("EVIDENCE_MAX_FILES_PER_CASE", 200)
+EVIDENCE_MAX_BYTES_PER_CASE = env_int("EVIDENCE_MAX_BYTES_PER_CASE", 2 * 1024 * 1024 * 1024)
+
 # --- Mail (Django 6.1 MAILERS): SMTP when SMTP_HOST is set, the console otherwise ----------
 SMTP_HOST = env_str("SMTP_HOST")
 if SMTP_HOST:
@@ -208,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,
     },
+    # Re-hashing every stored file reads all of them: weekly proves integrity without
+    # keeping the disks busy.
+    "verify-evidence": {"task": "evidence.tasks.verify_all_evidence", "schedule": 7 * 24 * 3600},
+    # Thumbnails are made after each upload; this catches the few whose task was lost.
+    "sweep-thumbnails": {"task": "evidence.tasks.sweep_thumbnails", "schedule": 15 * 60},
 }
 
 # --- REST API -------------------------------------------------------------------------------

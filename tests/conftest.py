@@ -46,6 +46,33 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def evidence_dir(settings, tmp_path):
+    """Each test keeps its evidence files in a folder of its own."""
+    folder = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": None},
+        },
+    }
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(request):
+    """Tasks run in the test's own process; the worker tests start a real worker instead."""
+    if "worker" in request.keywords:
+        yield
+        return
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

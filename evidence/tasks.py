@@ -1,0 +1,35 @@
+from celery import shared_task
+
+from evidence.models import EvidenceItem
+from evidence.services import evidence_make_thumbnail, evidence_verify
+
+# Thumbnails the sweep makes per run, so a backlog cannot hold the worker for long.
+THUMBNAIL_SWEEP_BATCH = 50
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def make_thumbnail(evidence_id: str) -> bool:
+    item = EvidenceItem.objects.select_related("case").filter(pk=evidence_id).first()
+    return item is not None and evidence_make_thumbnail(item=item)
+
+
+@shared_task
+def sweep_thumbnails() -> int:
+    """Images whose thumbnail task was lost (broker down, worker killed) get one now."""
+    pending = (
+        EvidenceItem.objects.select_related("case")
+        .filter(thumbnail_name="", content_type__startswith="image/")
+        .order_by("uploaded_at")[:THUMBNAIL_SWEEP_BATCH]
+    )
+    made = 0
+    for item in pending:
+        try:
+            made += evidence_make_thumbnail(item=item)
+        except OSError:
+            continue
+    return made
+
+
+@shared_task
+def verify_all_evidence() -> int:
+    return evidence_verify().pk
