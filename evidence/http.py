@@ -1,0 +1,40 @@
+"""How evidence leaves the server: the same response for the web and the API."""
+
+from django.http import FileResponse
+
+from evidence.models import EvidenceItem
+
+# The bytes are the seller's, not ours: never let a browser run or render them as our page.
+_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def evidence_file_response(item: EvidenceItem, *, thumbnail: bool = False) -> FileResponse:
+    """The original bytes (or the thumbnail) as an attachment under the original, safe name.
+
+    FileResponse writes `filename*=utf-8''…` (RFC 5987) for non-ASCII names, so Chinese names
+    arrive intact."""
+    if thumbnail:
+        response = FileResponse(
+            item.open_thumbnail(),
+            content_type="image/jpeg",
+            as_attachment=False,
+            filename=f"thumbnail-{item.pk}.jpg",
+        )
+    else:
+        response = FileResponse(
+            item.open_file(),
+            content_type=item.content_type,
+            as_attachment=True,
+            filename=item.original_name,
+        )
+        response["Content-Length"] = str(item.size)
+        response["ETag"] = f'"{item.sha256}"'
+        response["Digest"] = f"sha-256={item.sha256}"
+    for header, value in _HEADERS.items():
+        response[header] = value
+    return response
