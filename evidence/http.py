@@ -1,5 +1,7 @@
 """How evidence leaves the server: the same response for the web and the API."""
 
+import base64
+
 from django.http import FileResponse
 
 from evidence.models import EvidenceItem
@@ -34,7 +36,9 @@ def evidence_file_response(item: EvidenceItem, *, thumbnail: bool = False) -> Fi
         )
         response["Content-Length"] = str(item.size)
         response["ETag"] = f'"{item.sha256}"'
-        response["Digest"] = f"sha-256={item.sha256}"
+        # RFC 9530: lets a client check the download against the stored hash.
+        digest = base64.b64encode(bytes.fromhex(item.sha256)).decode()
+        response["Repr-Digest"] = f"sha-256=:{digest}:"
     for header, value in _HEADERS.items():
         response[header] = value
     return response
