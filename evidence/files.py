@@ -168,7 +168,7 @@ class HashingFile(File):
         return data
 
     def chunks(self, chunk_size=None):
-        self.file.seek(0)
+        self.seek(0)
         for chunk in iter(lambda: self.file.read(chunk_size or self.DEFAULT_CHUNK_SIZE), b""):
             yield self._seen(chunk)
 

@@ -85,3 +85,17 @@ def test_long_names_are_capped_keeping_the_extension():
     name = clean_name("截" * 300 + ".png")
     assert len(name) == 200
     assert name.endswith("截.png")
+
+
+def test_hashing_file_hashes_what_storage_reads_even_when_read_twice():
+    import hashlib
+    import io
+
+    from evidence.files import HashingFile
+
+    data = b"x" * 200_000
+    hashing = HashingFile(io.BytesIO(data))
+    for _ in range(2):
+        assert b"".join(hashing.chunks(chunk_size=65536)) == data
+    assert hashing.bytes_read == len(data)
+    assert hashing.sha256.hexdigest() == hashlib.sha256(data).hexdigest()
