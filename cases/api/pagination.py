@@ -11,6 +11,7 @@ import base64
 import binascii
 import datetime
 import json
+import uuid
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -39,7 +40,7 @@ def _terms(queryset: QuerySet) -> list[Term]:
 def _encode_value(value):
     if isinstance(value, datetime.datetime):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | uuid.UUID):
         return str(value)
     return value
 
