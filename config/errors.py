@@ -1,6 +1,11 @@
 """One domain error type for services, and how the API shows it."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -40,6 +45,14 @@ class TooLargeError(DomainError):
 
 
 def api_exception_handler(exc, context):
+    # Django raises these while reading an oversized body; left alone they become its HTML 400.
+    if isinstance(exc, RequestDataTooBig):
+        exc = TooLargeError(
+            _("The request is too large. Files go in multipart/form-data file fields."),
+            code="request_too_large",
+        )
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = DomainError(_("The request has too many fields or files."), code="too_many_fields")
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "code": exc.code, **exc.extra}
         if exc.field:

@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "cases.choices.Priority",
         "OutcomeEnum": "cases.choices.Outcome",
         "EventKindEnum": "cases.choices.EventKind",
+        "EvidenceKindEnum": "evidence.choices.EvidenceKind",
     },
 }
 
