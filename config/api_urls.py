@@ -5,6 +5,7 @@ from config.errors import api_not_found
 urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("cases.api_urls")),
+    path("", include("evidence.api_urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not the HTML page.
     re_path(r"^.*$", api_not_found),
 ]
