@@ -23,6 +23,7 @@ from cases.lifecycle import CLOSED, allowed_targets
 from cases.selectors import case_get_for, case_timeline, cases_visible_to, dashboard_cases
 from cases.services import case_add_note, case_create, case_transition, case_update
 from config.errors import ConflictError, DomainError
+from evidence.selectors import latest_integrity_check
 
 CASES_PER_PAGE = 25
 DASHBOARD_SIZE = 20
@@ -50,6 +51,10 @@ def dashboard(request):
             "status_counts": status_counts,
             "total": sum(counts.values()),
             "open_total": sum(n for status, n in counts.items() if status not in CLOSED),
+            # Staff see a banner while the latest evidence integrity check found problems.
+            "integrity_check": (
+                latest_integrity_check() if request.user.is_support_staff else None
+            ),
         },
     )
 

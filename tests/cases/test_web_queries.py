@@ -25,7 +25,7 @@ def client():
 
 # Page → the most queries it may run (session, user, and the page's own).
 BUDGET = {
-    "dashboard": 4,  # counts per status, the open cases
+    "dashboard": 5,  # counts per status, the open cases; staff: the latest integrity check
     "list": 4,  # paginator count, the page
     "list_filtered": 4,
     "detail": 4,  # the case with owner and assignee, the timeline with actors
