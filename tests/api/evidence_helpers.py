@@ -54,3 +54,18 @@ def upload(client, case, data: bytes | None, name="截图.png", *, kind="screens
 
 def random_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def attach(actor, case, *, data: bytes, name="截图.png", kind="screenshot", description=""):
+    """Evidence put on a case through the service, for tests about what follows."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.services import evidence_attach
+
+    return evidence_attach(
+        actor=actor,
+        case=case,
+        upload=SimpleUploadedFile(name, data),
+        kind=kind,
+        description=description,
+    )
