@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<str:reference>/transition/", views.case_transition_view, name="transition"),
     path("cases/<str:reference>/notes/", views.case_note, name="note"),
     path("cases/<str:reference>/edit/", views.case_edit, name="edit"),
+    path("cases/<str:reference>/evidence/", include("evidence.urls")),
 ]

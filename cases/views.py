@@ -23,7 +23,12 @@ from cases.lifecycle import CLOSED, allowed_targets
 from cases.selectors import case_get_for, case_timeline, cases_visible_to, dashboard_cases
 from cases.services import case_add_note, case_create, case_transition, case_update
 from config.errors import ConflictError, DomainError
-from evidence.selectors import latest_integrity_check
+from evidence.forms import EvidenceUploadForm
+from evidence.selectors import (
+    evidence_checklist,
+    evidence_for_case,
+    latest_integrity_check,
+)
 
 CASES_PER_PAGE = 25
 DASHBOARD_SIZE = 20
@@ -241,13 +246,23 @@ def _transition_auto_id(to) -> str:
     return "resolve_%s" if to == Status.RESOLVED else "id_%s"
 
 
-def _render_case(request, case, *, transition_form=None, note_form=None, status=200):
-    """The case page. Also redisplays a rejected move or note with what was typed."""
+def _render_case(
+    request,
+    case,
+    *,
+    transition_form=None,
+    note_form=None,
+    upload_form=None,
+    upload_refused=None,
+    status=200,
+):
+    """The case page. Also redisplays a rejected move, note or upload with what was typed."""
     targets = allowed_targets(case.status, is_staff=request.user.is_support_staff)
     failed_to = transition_form["to"].value() if transition_form is not None else None
     # A rejected resolve is shown in the resolve form, unless resolving is no longer on offer
     # (a stale page): then the note typed goes back into the form that is.
     resolving = failed_to == Status.RESOLVED and Status.RESOLVED in targets
+    evidence = list(evidence_for_case(actor=request.user, case=case))
     return render(
         request,
         "cases/detail.html",
@@ -265,6 +280,10 @@ def _render_case(request, case, *, transition_form=None, note_form=None, status=
             else TransitionForm(auto_id=_transition_auto_id(Status.RESOLVED)),
             "resolving": resolving,
             "note_form": note_form or NoteForm(),
+            "evidence": evidence,
+            "checklist": evidence_checklist(case=case, items=evidence),
+            "upload_form": upload_form or EvidenceUploadForm(),
+            "upload_refused": upload_refused,
         },
         status=status,
     )

@@ -1,5 +1,5 @@
 """The case pages run a fixed number of queries, however many cases or events there are:
-1 session + 1 user, then the page's own (list/dashboard: 2, case page: 2, edit: 1)."""
+1 session + 1 user, then the page's own (list/dashboard: 2, case page: 3, edit: 1)."""
 
 import pytest
 from django.db import connection
@@ -28,7 +28,7 @@ BUDGET = {
     "dashboard": 5,  # counts per status, the open cases; staff: the latest integrity check
     "list": 4,  # paginator count, the page
     "list_filtered": 4,
-    "detail": 4,  # the case with owner and assignee, the timeline with actors
+    "detail": 5,  # the case with owner and assignee, the timeline with actors, the evidence
     "edit": 3,  # the case
 }
 

@@ -1,0 +1,16 @@
+"""Evidence pages, under /cases/<reference>/evidence/ (included from cases/urls.py)."""
+
+from django.urls import path
+
+from evidence import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("", views.evidence_section, name="section"),
+    path("upload/", views.evidence_upload, name="upload"),
+    path("bundle/", views.evidence_bundle, name="bundle"),
+    path("<uuid:evidence_id>/download/", views.evidence_download, name="download"),
+    path("<uuid:evidence_id>/thumbnail/", views.evidence_thumbnail, name="thumbnail"),
+    path("<uuid:evidence_id>/edit/", views.evidence_edit, name="edit"),
+    path("<uuid:evidence_id>/remove/", views.evidence_remove_view, name="remove"),
+]
