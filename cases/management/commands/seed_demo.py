@@ -2,17 +2,20 @@
 lifecycle with notes, so the timelines read like real ones.
 
 Everything is written through the services (`user_create`, `case_create`, `case_transition`,
-`case_add_note`), with the clock moved back to when each step happened. Idempotent: users are
-found by username and cases by owner and title, and whatever exists is left alone.
+`case_add_note`, `evidence_attach`), with the clock moved back to when each step happened.
+Evidence files are small real images, PDFs and text made in code (`evidence.demo`). Idempotent:
+users are found by username and cases by owner and title, and whatever exists is left alone.
 """
 
 import contextlib
 import datetime
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +25,8 @@ from accounts.services import user_create
 from cases import clock
 from cases.models import Case
 from cases.services import case_add_note, case_create, case_transition
+from evidence import demo
+from evidence.services import evidence_attach
 
 DEMO_PASSWORD = "recourse-demo"
 
@@ -45,8 +50,19 @@ PEOPLE = [
 
 
 @dataclass(frozen=True)
+class Proof:
+    """An evidence file: `make` builds its bytes when it is attached."""
+
+    name: str
+    kind: str
+    description: str
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class Step:
-    """One thing that happened `days_ago` days ago at `hour` o'clock (Asia/Shanghai)."""
+    """One thing that happened `days_ago` days ago at `hour` o'clock (Asia/Shanghai): files
+    uploaded, then a move or a note."""
 
     days_ago: int
     hour: int
@@ -55,6 +71,7 @@ class Step:
     note: str = ""
     outcome: str | None = None
     recovered: str | None = None
+    proofs: tuple[Proof, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +117,55 @@ def stories() -> list[Story]:
             amount_claimed="2000.00",
             priority="urgent",
             steps=[
-                Step(38, 10, "lina", note="整理了退店申请截图、保证金缴纳记录和店铺关闭通知。"),
+                Step(
+                    38,
+                    10,
+                    "lina",
+                    note="整理了退店申请截图、保证金缴纳记录和店铺关闭通知。",
+                    proofs=(
+                        Proof(
+                            "退店申请截图.png",
+                            "screenshot",
+                            "抖店后台退店申请页，显示申请日期和“已通过”",
+                            lambda: demo.png(
+                                ("抖店 · 退店申请", "Douyin Shop · Store exit"),
+                                [
+                                    ("店铺：娜娜家居旗舰店", "Store: Nana Home flagship"),
+                                    ("退店申请：已通过", "Exit application: approved"),
+                                    ("店铺状态：已关闭", "Store status: closed"),
+                                ],
+                            ),
+                        ),
+                        Proof(
+                            "保证金缴纳凭证.pdf",
+                            "payment_receipt",
+                            "2000 元保证金的缴纳回单",
+                            lambda: demo.pdf(
+                                ("保证金缴纳回单", "Deposit payment receipt"),
+                                [
+                                    ("收款方：抖店平台", "Payee: Douyin Shop"),
+                                    ("金额：¥2,000.00", "Amount: CNY 2,000.00"),
+                                    ("用途：店铺保证金", "Purpose: store deposit"),
+                                ],
+                            ),
+                        ),
+                        Proof(
+                            "店铺关闭通知.png",
+                            "platform_notice",
+                            "平台站内信：店铺已关闭",
+                            lambda: demo.png(
+                                ("站内信", "Platform message"),
+                                [
+                                    ("您的店铺已完成关店", "Your store has been closed"),
+                                    (
+                                        "保证金将于审核后退还",
+                                        "The deposit is refunded after review",
+                                    ),
+                                ],
+                            ),
+                        ),
+                    ),
+                ),
                 Step(
                     37,
                     14,
@@ -125,7 +190,28 @@ def stories() -> list[Story]:
                     note="已超出承诺时限。建议通过抖店商家客服热线催办并保留通话记录，"
                     "仍无进展可向 12315 反映。",
                 ),
-                Step(5, 10, "lina", note="电话催办，客服答复“仍在审核中”，未给出具体时间。"),
+                Step(
+                    5,
+                    10,
+                    "lina",
+                    note="电话催办，客服答复“仍在审核中”，未给出具体时间。",
+                    proofs=(
+                        Proof(
+                            "客服沟通记录.txt",
+                            "chat_log",
+                            "抖店在线客服对话，导出为文本",
+                            lambda: demo.text(
+                                [
+                                    "[在线客服] 抖店商家客服",
+                                    "娜娜家居：保证金退还已超过 15 个工作日，请问进度？",
+                                    "客服：您好，您的保证金退还仍在审核中，请耐心等待。",
+                                    "娜娜家居：能否给出具体的处理时间？",
+                                    "客服：抱歉，暂时无法提供具体时间，审核完成后会短信通知您。",
+                                ]
+                            ),
+                        ),
+                    ),
+                ),
             ],
         ),
         Story(
@@ -153,6 +239,46 @@ def stories() -> list[Story]:
                     "lina",
                     "filed",
                     "在商家后台【违规管理-申诉】提交申诉，附品牌授权书、进货发票与质检报告。",
+                    proofs=(
+                        Proof(
+                            "违规通知.png",
+                            "platform_notice",
+                            "清退通知，认定“售假”",
+                            lambda: demo.png(
+                                ("违规通知", "Violation notice"),
+                                [
+                                    ("违规类型：售假", "Violation: counterfeit goods"),
+                                    ("处理：店铺清退", "Action: store removed"),
+                                    ("冻结保证金：¥5,000", "Deposit frozen: CNY 5,000"),
+                                ],
+                            ),
+                        ),
+                        Proof(
+                            "品牌授权书.pdf",
+                            "brand_authorisation",
+                            "品牌方出具的经销授权书",
+                            lambda: demo.pdf(
+                                ("品牌授权书", "Brand authorisation"),
+                                [
+                                    ("被授权方：娜娜家居日用专营店", "Licensee: Nana Home store"),
+                                    ("授权范围：全系列日用品", "Scope: all household goods"),
+                                    ("有效期：2026 年全年", "Valid: all of 2026"),
+                                ],
+                            ),
+                        ),
+                        Proof(
+                            "进货发票.pdf",
+                            "invoice",
+                            "向品牌方进货的增值税发票",
+                            lambda: demo.pdf(
+                                ("增值税专用发票", "VAT invoice"),
+                                [
+                                    ("销售方：品牌方授权总代理", "Seller: brand's distributor"),
+                                    ("金额：¥38,600.00", "Amount: CNY 38,600.00"),
+                                ],
+                            ),
+                        ),
+                    ),
                 ),
                 Step(21, 17, "lina", "in_review", "申诉状态变为“审核中”。"),
                 Step(
@@ -197,6 +323,32 @@ def stories() -> list[Story]:
                     "lina",
                     "escalated",
                     "向 12315 平台投诉，附商品页截图（标注“全实木”）与实物照片。",
+                    proofs=(
+                        Proof(
+                            "商品页截图.png",
+                            "listing_snapshot",
+                            "商品详情页，标题和参数均写“全实木”",
+                            lambda: demo.png(
+                                ("拼多多 · 商品详情", "Pinduoduo · Listing"),
+                                [
+                                    ("北欧全实木餐桌 1.4 米", "Nordic solid-wood table 1.4 m"),
+                                    ("材质：全实木", "Material: solid wood"),
+                                    ("券后价 ¥1,280", "Price CNY 1,280"),
+                                ],
+                                accent="#e02e24",
+                            ),
+                        ),
+                        Proof(
+                            "实物照片-桌面断面.jpg",
+                            "other",
+                            "桌面边缘断面，可见密度板和木皮",
+                            lambda: demo.jpeg(
+                                ("实物照片", "Photo of the goods"),
+                                [("桌面断面：密度板 + 木皮", "Edge: fibreboard under veneer")],
+                                accent="#8a6d3b",
+                            ),
+                        ),
+                    ),
                 ),
                 Step(30, 14, "lina", note="12315 已受理，转商家所在地市场监管局调解。"),
             ],
@@ -288,6 +440,33 @@ def stories() -> list[Story]:
                     "wanghao",
                     "filed",
                     "提交原创申诉与反通知：原始素材（含拍摄时间信息）、拍摄花絮与首发时间截图。",
+                    proofs=(
+                        Proof(
+                            "下架通知.png",
+                            "platform_notice",
+                            "抖音作品下架通知",
+                            lambda: demo.png(
+                                ("系统通知", "System notice"),
+                                [
+                                    ("作品因侵犯著作权已下架", "Removed: copyright complaint"),
+                                    ("可在 7 日内提交申诉", "Appeal within 7 days"),
+                                ],
+                            ),
+                        ),
+                        Proof(
+                            "首发时间截图.png",
+                            "originality_proof",
+                            "本账号首发时间比投诉方早三天",
+                            lambda: demo.png(
+                                ("作品管理", "My videos"),
+                                [
+                                    ("川西露营 Vlog", "Camping in western Sichuan"),
+                                    ("发布时间：投诉方发布前 3 天", "Posted 3 days before theirs"),
+                                ],
+                                accent="#161823",
+                            ),
+                        ),
+                    ),
                 ),
                 Step(
                     8,
@@ -466,6 +645,14 @@ class Command(BaseCommand):
         for step in story.steps:
             actor = users[step.by]
             with clock_at(_moment(step.days_ago, step.hour)):
+                for proof in step.proofs:
+                    evidence_attach(
+                        actor=actor,
+                        case=case,
+                        upload=SimpleUploadedFile(proof.name, proof.make()),
+                        kind=proof.kind,
+                        description=proof.description,
+                    )
                 if step.to:
                     case = case_transition(
                         actor=actor,
@@ -475,6 +662,6 @@ class Command(BaseCommand):
                         outcome=step.outcome,
                         amount_recovered=step.recovered,
                     )
-                else:
+                elif step.note:
                     case_add_note(actor=actor, case=case, note=step.note)
         return 1
