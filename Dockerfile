@@ -29,8 +29,9 @@ RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     && rm -f /tmp/build.sqlite3*
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin recourse \
-    && mkdir -p /app/var/media /app/var/beat \
-    && chown -R recourse:recourse /app/var
+    && mkdir -p /app/var/media /app/var/beat /app/var/evidence \
+    && chown -R recourse:recourse /app/var \
+    && chmod 750 /app/var/evidence
 USER recourse
 
 EXPOSE 8000
