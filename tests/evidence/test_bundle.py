@@ -247,3 +247,34 @@ def test_bundle_reads_the_database_before_streaming(
         response = bundle_response(actor=alice, case=case)
     with django_assert_max_num_queries(0):
         b"".join(response.streaming_content)
+
+
+# --- Through the web and the API (access is the views' job; checked once here) ----------------
+
+
+def _web_bundle(client, case):
+    return client.get(f"/cases/{case.reference}/evidence/bundle/", secure=True)
+
+
+def test_owner_downloads_the_bundle_on_the_web_and_another_seller_gets_404(
+    client, alice, bob, stocked_case
+):
+    case, _items = stocked_case
+    client.force_login(alice)
+    response = _web_bundle(client, case)
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert len(_manifest(_open(response))["items"]) == 3
+
+    client.force_login(bob)
+    assert _web_bundle(client, case).status_code == 404
+
+
+def test_the_api_bundle_answers_the_owner_and_404s_another_seller(api_as, alice, bob, stocked_case):
+    case, _items = stocked_case
+    url = f"/api/v1/cases/{case.reference}/bundle/"
+    response = api_as(alice).get(url, secure=True)
+    assert response.status_code == 200
+    assert _manifest(_open(response))["generated_by"] == "alice"
+
+    assert api_as(bob).get(url, secure=True).status_code == 404
