@@ -1,9 +1,12 @@
 """The OpenAPI schema is valid, and the API keeps to it under fuzzing (schemathesis)."""
 
+import uuid
+
 import hypothesis
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import close_old_connections
@@ -13,10 +16,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from cases.models import Case
 from cases.services import case_transition
+from evidence.services import evidence_attach, evidence_make_thumbnail
 from tests.conftest import DETAILS
+from tests.evidence import corpus
 
-# Per operation and generation mode; ~6 operations x 2 modes keeps the test well under a minute.
+# Per operation and generation mode; ~14 operations x 2 modes keeps the test under a minute.
 MAX_EXAMPLES = 30
 
 
@@ -58,12 +64,37 @@ def test_api_never_errors_and_keeps_to_its_schema(alice, bob, make_case, token_f
     filed = make_case(alice)
     case_transition(actor=alice, case=filed, to="filed", note="已提交")
     references += [filed.reference, make_case(bob).reference, "RC-2026-999999"]
+    # Evidence on Alice's first case (an image with its thumbnail, a PDF) so the evidence
+    # operations reach items, not only 404s.
+    image = evidence_attach(
+        actor=alice,
+        case=Case.objects.get(reference=references[0]),
+        upload=SimpleUploadedFile("截图.png", corpus.png()),
+        kind="screenshot",
+    )
+    evidence_make_thumbnail(item=image)
+    pdf = evidence_attach(
+        actor=alice,
+        case=image.case,
+        upload=SimpleUploadedFile("通知.pdf", corpus.PDF),
+        kind="platform_notice",
+    )
+    # (reference, evidence id): Alice's items on their case, an unknown id, and an item asked
+    # for under another case.
+    evidence_paths = [
+        (image.case.reference, image.pk),
+        (image.case.reference, pdf.pk),
+        (image.case.reference, uuid.uuid4()),
+        (references[1], image.pk),
+    ]
     headers = {"Authorization": f"Token {token_for(alice)}"}
 
     # A fresh handler, like config.wsgi's, built now: middleware reads some settings once, and
     # these tests run over plain HTTP (see conftest).
     schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
     operations = [result.ok() for result in schema.get_all_operations()]
+    # Removals last, so that the other operations still find the evidence items.
+    operations.sort(key=lambda operation: operation.method.upper() == "DELETE")
     assert len(operations) >= 6
 
     checks = [not_a_server_error, response_schema_conformance]
@@ -77,7 +108,11 @@ def test_api_never_errors_and_keeps_to_its_schema(alice, bob, make_case, token_f
         if examples:
             strategies.append(st.one_of(examples))
         for strategy in strategies:
-            if "{reference}" in operation.path:
+            if "{evidence_id}" in operation.path:
+                strategy = st.tuples(strategy, st.sampled_from(evidence_paths)).map(
+                    _with_evidence_path
+                )
+            elif "{reference}" in operation.path:
                 strategy = st.tuples(strategy, st.sampled_from(references)).map(_with_reference)
 
             @hypothesis.given(case=strategy)
@@ -98,4 +133,15 @@ def _with_reference(pair):
     case, reference = pair
     if case.path_parameters is not None and isinstance(case.path_parameters, dict):
         case.path_parameters = {**case.path_parameters, "reference": reference}
+    return case
+
+
+def _with_evidence_path(pair):
+    case, (reference, evidence_id) = pair
+    if case.path_parameters is not None and isinstance(case.path_parameters, dict):
+        case.path_parameters = {
+            **case.path_parameters,
+            "reference": reference,
+            "evidence_id": str(evidence_id),
+        }
     return case
