@@ -56,8 +56,8 @@ def test_a_changed_byte_and_a_deleted_file_fail_and_are_both_reported(two_cases,
     assert "1 changed and 1 missing" in str(failure.value)
     assert "Checked 3 files." in output
     assert f"CHANGED  {alice_case.reference}  聊天记录.txt" in output
-    assert f"expected {a2.sha256}" in output
-    assert "actual   " in output
+    assert f"expected: {a2.sha256}" in output
+    assert "actual: " in output
     assert f"MISSING  {bob_case.reference}  notice.pdf" in output
     assert "截图.png" not in output  # intact files are not listed
     check = IntegrityCheck.objects.get()

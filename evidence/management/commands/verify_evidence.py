@@ -6,6 +6,7 @@ dashboard."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case
 from evidence.services import evidence_verify
@@ -31,21 +32,23 @@ class Command(BaseCommand):
         check = evidence_verify(case=scope)
 
         if scope:
-            summary = _("Checked %(count)d files of case %(reference)s.") % {
-                "count": check.checked,
-                "reference": scope.reference,
-            }
+            summary = ngettext(
+                "Checked %(count)d file of case %(reference)s.",
+                "Checked %(count)d files of case %(reference)s.",
+                check.checked,
+            ) % {"count": check.checked, "reference": scope.reference}
         else:
-            summary = _("Checked %(count)d files.") % {"count": check.checked}
+            summary = ngettext(
+                "Checked %(count)d file.", "Checked %(count)d files.", check.checked
+            ) % {"count": check.checked}
         self.stdout.write(summary)
         for problem in check.mismatches:
             self.stdout.write(
-                self.style.ERROR(_("CHANGED")) + f"  {problem['case']}  {problem['name']}"
-                f"  ({problem['id']})\n"
-                + _("  expected %(sha256)s") % {"sha256": problem["expected"]}
-                + "\n"
-                + _("  actual   %(sha256)s") % {"sha256": problem["actual"]}
+                self.style.ERROR(_("CHANGED"))
+                + f"  {problem['case']}  {problem['name']}  ({problem['id']})"
             )
+            self.stdout.write(f"  {_('expected')}: {problem['expected']}")
+            self.stdout.write(f"  {_('actual')}: {problem['actual']}")
         for problem in check.missing:
             self.stdout.write(
                 self.style.ERROR(_("MISSING"))
