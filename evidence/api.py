@@ -268,6 +268,10 @@ DOWNLOAD_HEADERS = [
 MULTIPART_ENVELOPE = 1024 * 1024
 
 
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
 class EvidenceAPIView(CaseAPIView):
     def serializer_context(self, reference: str) -> dict:
         return {"request": self.request, "reference": reference}
@@ -380,10 +384,6 @@ class EvidenceListView(EvidenceAPIView):
                 code="file_too_large",
                 field="file",
             )
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
 
 
 class EvidenceDetailView(EvidenceAPIView):
