@@ -1,10 +1,13 @@
 """How evidence leaves the server: the same response for the web and the API."""
 
 import base64
+import logging
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 
 from evidence.models import EvidenceItem
+
+logger = logging.getLogger(__name__)
 
 # The bytes are the seller's, not ours: never let a browser run or render them as our page.
 _HEADERS = {
@@ -20,6 +23,16 @@ def evidence_file_response(item: EvidenceItem, *, thumbnail: bool = False) -> Fi
 
     FileResponse writes `filename*=utf-8''…` (RFC 5987) for non-ASCII names, so Chinese names
     arrive intact."""
+    try:
+        return _file_response(item, thumbnail=thumbnail)
+    except FileNotFoundError:
+        # The row says the file exists and storage says not: verify_evidence reports it; the
+        # user gets a 404 rather than a crash.
+        logger.error("Evidence %s (%s) is missing from storage", item.pk, item.stored_name)
+        raise Http404("The file is missing from storage.") from None
+
+
+def _file_response(item: EvidenceItem, *, thumbnail: bool) -> FileResponse:
     if thumbnail:
         response = FileResponse(
             item.open_thumbnail(),

@@ -1,5 +1,6 @@
 """Reads of evidence, always through the case's access rule."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -28,7 +29,7 @@ def evidence_get_for(*, actor: User, reference: str, evidence_id) -> EvidenceIte
     case = case_get_for(actor=actor, reference=reference)
     try:
         item = evidence_for_case(actor=actor, case=case).get(pk=evidence_id)
-    except (EvidenceItem.DoesNotExist, ValueError):
+    except (EvidenceItem.DoesNotExist, ValueError, ValidationError):
         raise Http404("No such evidence.") from None
     item.case = case
     return item

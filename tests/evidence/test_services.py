@@ -159,3 +159,19 @@ def test_documents_get_no_thumbnail(alice, alice_case, attach, django_capture_on
         item = attach(alice, alice_case, data=corpus.PDF, name="notice.pdf")
     item.refresh_from_db()
     assert item.thumbnail_name == ""
+
+
+def test_a_file_missing_from_storage_downloads_as_404_not_a_crash(
+    alice, alice_case, attach, evidence_dir
+):
+    from django.http import Http404
+
+    from evidence.http import evidence_file_response
+    from evidence.selectors import evidence_get_for
+
+    item = attach(alice, alice_case, data=corpus.TXT, name="a.txt")
+    (evidence_dir / item.stored_name).unlink()
+    with pytest.raises(Http404):
+        evidence_file_response(item)
+    with pytest.raises(Http404):
+        evidence_get_for(actor=alice, reference=alice_case.reference, evidence_id="not-a-uuid")
