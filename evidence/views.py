@@ -108,14 +108,16 @@ def evidence_upload(request, reference):
     if not refused:
         return redirect(_evidence_url(case))
     if kept:
-        # Post/redirect/get: what was kept must not be uploaded twice by a reload.
+        # Post/redirect/get: what was kept must not be uploaded twice by a reload. To the top
+        # of the page, where the messages say what was refused (an explicit fragment, or the
+        # browser would keep the form's #evidence-upload).
         for entry in refused:
             messages.error(
                 request,
                 _("Not kept: %(name)s. %(reason)s")
                 % {"name": entry["name"], "reason": entry["message"]},
             )
-        return redirect(_evidence_url(case))
+        return redirect(f"{case.get_absolute_url()}#main")
     return _render_case(
         request,
         case,

@@ -125,7 +125,10 @@
     }
     busy = false;
     updateButton();
-    showSummary(msg.msgSummary.replace("%(kept)s", kept).replace("%(refused)s", refused));
+    const parts = [];
+    if (kept) parts.push(msg.msgSummaryKept.replace("%(count)s", kept));
+    if (refused) parts.push(msg.msgSummaryRefused.replace("%(count)s", refused));
+    showSummary(parts.join(" "));
     if (kept) {
       await refreshSection();
     }

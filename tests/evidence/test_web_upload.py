@@ -127,6 +127,8 @@ def test_refused_type_answers_415_naming_what_is_accepted_and_saves_nothing(
     # What was chosen stays chosen, for the next try.
     assert 'value="screenshot" selected' in page
     assert "退店申请页面" in page
+    # The redisplayed form is where the browser lands.
+    assert 'upload/#evidence-upload"' in page
     assert not EvidenceItem.objects.exists()
     assert not alice_case.events.filter(kind=EventKind.EVIDENCE_ADDED).exists()
     assert stored_files(evidence_dir) == []
@@ -182,8 +184,10 @@ def test_mixed_batch_keeps_the_good_files_and_names_the_refused_ones(as_alice, a
         kind="payment_receipt",
     )
 
-    # What was kept must not be uploaded again by a reload: redirect, with the report.
+    # What was kept must not be uploaded again by a reload: redirect, with the report at the
+    # top of the case page.
     assert response.status_code == 302
+    assert response["Location"] == f"{alice_case.get_absolute_url()}#main"
     assert sorted(EvidenceItem.objects.values_list("original_name", flat=True)) == [
         "截图.png",
         "收据.pdf",
