@@ -8,13 +8,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms import add_domain_error
 from cases.selectors import case_get_for
 from cases.views import _render_case
 from config.errors import ConflictError, DomainError
+from evidence.files import clean_name
 from evidence.forms import EvidenceEditForm, EvidenceRemoveForm, EvidenceUploadForm
 from evidence.http import evidence_file_response
 from evidence.selectors import evidence_checklist, evidence_for_case, evidence_get_for
@@ -79,7 +80,12 @@ def evidence_upload(request, reference):
         if _wants_json(request):
             field, errors = next(iter(form.errors.items()))
             return JsonResponse(
-                {"detail": errors[0], "code": "invalid", "field": field, "errors": form.errors},
+                {
+                    "detail": errors[0],
+                    "code": "invalid",
+                    "field": field,
+                    "errors": {name: list(messages) for name, messages in form.errors.items()},
+                },
                 status=400,
             )
         return _render_case(request, case, upload_form=form, status=400)
@@ -93,7 +99,10 @@ def evidence_upload(request, reference):
         try:
             kept.append(_attach(request, case, form, upload))
         except DomainError as error:
-            refused.append({"name": upload.name, "message": error.message, "status": error.status})
+            refused.append(
+                # Shown as it would have been kept: no path, control or bidi characters.
+                {"name": clean_name(upload.name), "message": error.message, "status": error.status}
+            )
 
     if kept:
         messages.success(
@@ -103,7 +112,12 @@ def evidence_upload(request, reference):
                 "Kept %(count)d files: %(names)s.",
                 len(kept),
             )
-            % {"count": len(kept), "names": "、".join(item.original_name for item in kept)},
+            % {
+                "count": len(kept),
+                "names": pgettext("between file names", ", ").join(
+                    item.original_name for item in kept
+                ),
+            },
         )
     if not refused:
         return redirect(_evidence_url(case))

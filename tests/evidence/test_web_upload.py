@@ -193,7 +193,7 @@ def test_mixed_batch_keeps_the_good_files_and_names_the_refused_ones(as_alice, a
         "收据.pdf",
     ]
     page = as_alice.get(response["Location"]).text
-    assert "Kept 2 files: 收据.pdf、截图.png." in page
+    assert "Kept 2 files: 收据.pdf, 截图.png." in page
     assert "Not kept: evil.html." in page
     assert "Not kept: empty.txt. This file is empty." in page
     assert ACCEPTED_LABELS in page
@@ -205,6 +205,13 @@ def test_dangerous_name_is_cleaned_before_it_is_shown(as_alice, alice_case):
     assert item.original_name == "gnp.exe.png"
     page = as_alice.get(alice_case.get_absolute_url()).text
     assert "\u202e" not in page
+
+
+def test_refused_file_is_named_as_it_would_have_been_kept(as_alice, alice_case):
+    response = post(as_alice, alice_case, f("../x/\u202elmth.html", corpus.HTML))
+    assert response.status_code == 415
+    assert '<strong class="file-name">lmth.html</strong>' in response.text
+    assert "\u202e" not in response.text
 
 
 def test_browser_form_post_is_not_taken_for_a_script(as_alice, alice_case):
@@ -274,6 +281,8 @@ def test_script_upload_form_errors_answer_400_json(as_alice, alice_case):
     body = response.json()
     assert body["field"] == "kind"
     assert body["code"] == "invalid"
+    assert body["detail"] == body["errors"]["kind"][0]
+    assert "selfie" in body["detail"]
     assert not EvidenceItem.objects.exists()
 
 
