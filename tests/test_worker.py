@@ -42,8 +42,17 @@ def private_queue(tmp_path):
             "polling_interval": 0.1,
         }
     app.conf.worker_hijack_root_logger = False  # leave pytest's log capture alone
+    _drop_pooled_connections()
     yield f"test-{uuid.uuid4().hex}"
     app.conf.update(saved)
+    _drop_pooled_connections()
+
+
+def _drop_pooled_connections():
+    """Connections pooled by earlier tests carry the old transport options; publishing through
+    them would go where no worker listens. Celery resets the same two pools after a fork."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _close_db_after_task(**kwargs):
