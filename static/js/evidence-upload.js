@@ -125,10 +125,14 @@
     }
     busy = false;
     updateButton();
-    const parts = [];
-    if (kept) parts.push(msg.msgSummaryKept.replace("%(count)s", kept));
-    if (refused) parts.push(msg.msgSummaryRefused.replace("%(count)s", refused));
-    showSummary(parts.join(" "));
+    // Whole sentences from the template, so each language punctuates and spaces its own way.
+    if (kept && refused) {
+      showSummary(msg.msgSummaryBoth.replace("%(kept)s", kept).replace("%(refused)s", refused));
+    } else if (kept) {
+      showSummary(msg.msgSummaryKept.replace("%(count)s", kept));
+    } else {
+      showSummary(msg.msgSummaryRefused.replace("%(count)s", refused));
+    }
     if (kept) {
       await refreshSection();
     }
