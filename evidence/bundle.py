@@ -326,7 +326,10 @@ def _timeline_row(event: CaseEvent, case: Case) -> dict:
         EventKind.EVIDENCE_REMOVED,
     ):
         evidence = (event.changes or {}).get("evidence") or {}
-        row["what"] = f"{event.get_kind_display()}: {evidence.get('name', '')}"
+        row["what"] = _("%(event)s: %(name)s") % {
+            "event": event.get_kind_display(),
+            "name": evidence.get("name", ""),
+        }
         row["sha256"] = evidence.get("sha256", "")
         for name, label in (("kind", _("Kind")), ("description", _("Description"))):
             change = (event.changes or {}).get(name)

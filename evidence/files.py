@@ -71,7 +71,8 @@ _MARKUP = re.compile(rb"<\s*(html|script|svg|iframe|body|head|meta|!doctype\s+ht
 
 def _refuse(message: str) -> UnsupportedMediaError:
     return UnsupportedMediaError(
-        message + " " + _("Accepted: %(types)s.") % {"types": ACCEPTED_LABELS},
+        # One sentence pattern, so each language joins reason and list its own way.
+        _("%(reason)s Accepted: %(types)s.") % {"reason": message, "types": ACCEPTED_LABELS},
         code="unsupported_type",
         field="file",
         accepted=ACCEPTED_LABELS.split(", "),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import clock
@@ -20,7 +21,9 @@ class EvidenceItem(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # PROTECT: evidence outlives any attempt to delete its case.
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="evidence")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="evidence"
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=EvidenceKind.choices)
     description = models.CharField(_("description"), max_length=500, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -119,7 +122,9 @@ class IntegrityCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.scope or 'all'}"
+        when = timezone.localtime(self.started_at).strftime("%Y-%m-%d %H:%M")
+        scope = self.scope or _("all cases")
+        return f"{when} · {scope}"
 
     @property
     def ok(self) -> bool:
