@@ -64,3 +64,5 @@ class EventKind(models.TextChoices):
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_EDITED = "evidence_edited", _("Evidence edited")
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+    CONTACT_LOGGED = "contact_logged", _("Contact logged")
+    CONTACT_CORRECTED = "contact_corrected", _("Contact corrected")
