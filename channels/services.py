@@ -65,7 +65,10 @@ def _choice(value: Any, choices, field: str, message: str) -> str:
 
 def _when(value: Any) -> datetime.datetime:
     if isinstance(value, str):
-        value = parse_datetime(value.strip())
+        try:
+            value = parse_datetime(value.strip())
+        except ValueError:  # well-formed but impossible, e.g. 2026-02-30T10:00
+            value = None
     if not isinstance(value, datetime.datetime):
         raise DomainError(_("Enter when the contact happened."), field="occurred_at")
     if timezone.is_naive(value):
@@ -84,7 +87,10 @@ def _follow_up(value: Any, occurred_at: datetime.datetime) -> datetime.date | No
     if value in (None, ""):
         return None
     if isinstance(value, str):
-        value = parse_date(value.strip())
+        try:
+            value = parse_date(value.strip())
+        except ValueError:  # well-formed but impossible, e.g. 2026-13-45
+            value = None
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
         raise DomainError(_("Enter the follow-up date as YYYY-MM-DD."), field="follow_up_on")
     if value < timezone.localdate(occurred_at):
