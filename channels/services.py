@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -129,11 +130,14 @@ def _text(value: Any, *, field: str, max_length: int, required: bool = False) ->
     return text
 
 
-def _evidence(case: Case, ids) -> list[EvidenceItem]:
+def _evidence(case: Case, ids, *, linked=()) -> list[EvidenceItem]:
+    # Items already linked stay linked after they are removed from the case, so correcting
+    # another field of the contact does not trip over them.
     ids = [str(i) for i in (ids or [])]
     if not ids:
         return []
-    items = list(EvidenceItem.objects.filter(case=case, removed_at__isnull=True, pk__in=ids))
+    current = Q(removed_at__isnull=True) | Q(pk__in=[item.pk for item in linked])
+    items = list(EvidenceItem.objects.filter(current, case=case, pk__in=ids))
     if len(items) != len(set(ids)):
         raise DomainError(
             _("Link only evidence that is on this case and not removed."), field="evidence"
@@ -141,7 +145,7 @@ def _evidence(case: Case, ids) -> list[EvidenceItem]:
     return items
 
 
-def _clean(case: Case, fields: dict) -> dict:
+def _clean(case: Case, fields: dict, *, linked=()) -> dict:
     """Every rule a contact must meet, for logging and correcting alike."""
     clean = {
         "channel": _choice(
@@ -168,7 +172,7 @@ def _clean(case: Case, fields: dict) -> dict:
         ),
     }
     clean["follow_up_on"] = _follow_up(fields.get("follow_up_on"), clean["occurred_at"])
-    clean["evidence"] = _evidence(case, fields.get("evidence"))
+    clean["evidence"] = _evidence(case, fields.get("evidence"), linked=linked)
     refusal = consumer_only_refusal(
         party_role=case.party_role, body=clean["body"], filing_type=clean["filing_type"]
     )
@@ -251,7 +255,7 @@ def contact_correct(*, actor: User, entry: ChannelEntry, **changes: Any) -> Chan
     before = _snapshot(entry, old_evidence) | {"summary": entry.summary}
     current = {name: getattr(entry, name) for name in CORRECTABLE_FIELDS if name != "evidence"}
     current["evidence"] = [item.pk for item in old_evidence]
-    clean = _clean(entry.case, current | changes)
+    clean = _clean(entry.case, current | changes, linked=old_evidence)
     evidence = clean.pop("evidence")
     for name, value in clean.items():
         setattr(entry, name, value)
