@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("evidence.api_urls")),
+    path("", include("channels.api_urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not the HTML page.
     re_path(r"^.*$", api_not_found),
 ]

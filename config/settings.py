@@ -291,6 +291,10 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "cases.choices.Outcome",
         "EventKindEnum": "cases.choices.EventKind",
         "EvidenceKindEnum": "evidence.choices.EvidenceKind",
+        "ChannelEnum": "channels.choices.Channel",
+        "DirectionEnum": "channels.choices.Direction",
+        "FilingTypeEnum": "channels.choices.FilingType",
+        "BodyKindEnum": "channels.choices.BodyKind",
     },
 }
 
