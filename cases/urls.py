@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from cases import views
+from channels.urls import contact_urls
 
 app_name = "cases"
 urlpatterns = [
@@ -13,4 +14,5 @@ urlpatterns = [
     path("cases/<str:reference>/notes/", views.case_note, name="note"),
     path("cases/<str:reference>/edit/", views.case_edit, name="edit"),
     path("cases/<str:reference>/evidence/", include("evidence.urls")),
+    path("cases/<str:reference>/contacts/", include(contact_urls)),
 ]

@@ -20,8 +20,9 @@ from cases.forms import (
 )
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
-from cases.selectors import case_get_for, case_timeline, cases_visible_to, dashboard_cases
+from cases.selectors import case_get_for, cases_visible_to, dashboard_cases
 from cases.services import case_add_note, case_create, case_transition, case_update
+from channels.views import case_page_context
 from config.errors import ConflictError, DomainError
 from evidence.forms import EvidenceUploadForm
 from evidence.selectors import (
@@ -268,7 +269,6 @@ def _render_case(
         "cases/detail.html",
         {
             "case": case,
-            "events": case_timeline(case=case),
             "targets": [
                 {"value": t, "label": Status(t).label} for t in targets if t != Status.RESOLVED
             ],
@@ -284,6 +284,8 @@ def _render_case(
             "checklist": evidence_checklist(case=case, items=evidence),
             "upload_form": upload_form or EvidenceUploadForm(),
             "upload_refused": upload_refused,
+            # The timeline with contacts, "waiting for a reply", guidance, the contact form.
+            **case_page_context(request, case, evidence=evidence),
         },
         status=status,
     )

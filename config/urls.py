@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from channels.urls import body_urls
 from config.views import healthz
 
 urlpatterns = [
@@ -12,5 +13,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
     path("", include("accounts.urls")),
+    path("bodies/", include(body_urls)),
     path("", include("cases.urls")),
 ]
