@@ -28,7 +28,9 @@ BUDGET = {
     "dashboard": 5,  # counts per status, the open cases; staff: the latest integrity check
     "list": 4,  # paginator count, the page
     "list_filtered": 4,
-    "detail": 5,  # the case with owner and assignee, the timeline with actors, the evidence
+    # the case with owner and assignee, the timeline with actors, the evidence, the contacts
+    # (and their evidence, when there are any), the directory of bodies
+    "detail": 8,
     "edit": 3,  # the case
 }
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from evidence.services import evidence_remove, evidence_update
 from tests.evidence import corpus
 
-CASE_PAGE = 5
+CASE_PAGE = 7  # … and the contacts (none here) and the directory of bodies
 SECTION = 4  # session, user, case, evidence
 
 
