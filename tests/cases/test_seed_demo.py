@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -7,6 +8,7 @@ from accounts.models import User
 from cases.choices import CaseKind, EventKind
 from cases.management.commands.seed_demo import DEMO_PASSWORD
 from cases.models import Case, CaseEvent
+from channels.models import ChannelEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +51,53 @@ def test_timelines_were_written_by_the_services_in_order():
     assert CaseEvent.objects.filter(actor__username="zhouyun").exists()
 
 
+def test_demo_cases_have_contacts_logged_through_the_service():
+    _seed(force=True)
+
+    contacts = ChannelEntry.objects.select_related("case", "body")
+    assert contacts.count() == CaseEvent.objects.filter(kind=EventKind.CONTACT_LOGGED).count()
+    deposit = Case.objects.get(title__startswith="退店五周")
+    on_deposit = contacts.filter(case=deposit)
+    assert (
+        on_deposit.filter(channel="phone", body__slug="douyin_shop")
+        .exclude(external_reference="")
+        .exists()
+    )
+    assert on_deposit.filter(filing_type="exit_application").exists()
+    # The merchant reports the platform to 12315; the consumer complains.
+    assert on_deposit.filter(body__slug="12315", filing_type="report").exists()
+    purchase = Case.objects.get(kind=CaseKind.PURCHASE_COMPLAINT, owner__username="lina")
+    assert contacts.filter(case=purchase, body__slug="12315", filing_type="complaint").exists()
+    assert contacts.filter(
+        case__kind=CaseKind.CONTENT_TAKEDOWN, filing_type="counter_notice"
+    ).exists()
+    assert contacts.filter(direction="inbound").exists()
+    assert contacts.filter(follow_up_on__isnull=False).exists()
+    assert contacts.filter(evidence__isnull=False).exists()
+    # Some were logged after they happened, as in life.
+    assert any(c.logged_at - c.occurred_at > datetime.timedelta(days=1) for c in contacts)
+    for contact in contacts:
+        assert contact.occurred_at <= contact.logged_at
+        assert contact.summary and contact.counterpart
+
+
 def test_running_it_twice_creates_nothing_new():
     _seed(force=True)
-    counts = (User.objects.count(), Case.objects.count(), CaseEvent.objects.count())
+    counts = (
+        User.objects.count(),
+        Case.objects.count(),
+        CaseEvent.objects.count(),
+        ChannelEntry.objects.count(),
+    )
 
     output = _seed(force=True)
 
-    assert (User.objects.count(), Case.objects.count(), CaseEvent.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Case.objects.count(),
+        CaseEvent.objects.count(),
+        ChannelEntry.objects.count(),
+    ) == counts
     assert "0 new users, 0 new cases" in output
 
 

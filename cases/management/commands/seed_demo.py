@@ -2,8 +2,9 @@
 lifecycle with notes, so the timelines read like real ones.
 
 Everything is written through the services (`user_create`, `case_create`, `case_transition`,
-`case_add_note`, `evidence_attach`), with the clock moved back to when each step happened.
-Evidence files are small real images, PDFs and text made in code (`evidence.demo`). Idempotent:
+`case_add_note`, `evidence_attach`, `contact_log`), with the clock moved back to when each step
+happened. Evidence files are small real images, PDFs and text made in code (`evidence.demo`).
+Contacts (calls, tickets, filings with 12315 …) name bodies of the shipped directory. Idempotent:
 users are found by username and cases by owner and title, and whatever exists is left alone.
 """
 
@@ -25,10 +26,15 @@ from accounts.services import user_create
 from cases import clock
 from cases.models import Case
 from cases.services import case_add_note, case_create, case_transition
+from channels.models import ExternalBody
+from channels.services import contact_log
 from evidence import demo
+from evidence.models import EvidenceItem
 from evidence.services import evidence_attach
 
 DEMO_PASSWORD = "recourse-demo"
+# A call or ticket is logged a little after it happened.
+CONTACT_LOGGED_AFTER = datetime.timedelta(minutes=25)
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,27 @@ class Proof:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """A contact logged in a step. It happened shortly before it was logged, or `days_ago` days
+    ago at `hour` when it is logged later; `evidence` names files already on the case."""
+
+    channel: str
+    filing_type: str
+    summary: str
+    body: str = ""  # a slug of the directory
+    direction: str = "outbound"
+    counterpart: str = ""
+    reference: str = ""
+    follow_up_on: str = ""
+    evidence: tuple[str, ...] = ()
+    days_ago: int | None = None
+    hour: int = 10
+
+
+@dataclass(frozen=True)
 class Step:
     """One thing that happened `days_ago` days ago at `hour` o'clock (Asia/Shanghai): files
-    uploaded, then a move or a note."""
+    uploaded, contacts logged, then a move or a note."""
 
     days_ago: int
     hour: int
@@ -72,6 +96,7 @@ class Step:
     outcome: str | None = None
     recovered: str | None = None
     proofs: tuple[Proof, ...] = ()
+    contacts: tuple[Contact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +190,20 @@ def stories() -> list[Story]:
                             ),
                         ),
                     ),
+                    contacts=(
+                        # Logged a week after it happened: contacts may be in the past.
+                        Contact(
+                            "in_app",
+                            "exit_application",
+                            "在抖店后台提交退店申请：店内订单和售后已全部完结，"
+                            "申请退店并退还 2000 元保证金。",
+                            body="douyin_shop",
+                            counterpart="抖店商家后台",
+                            evidence=("退店申请截图.png",),
+                            days_ago=45,
+                            hour=9,
+                        ),
+                    ),
                 ),
                 Step(
                     37,
@@ -173,8 +212,36 @@ def stories() -> list[Story]:
                     "filed",
                     "在抖店后台【资产-保证金】提交退保证金申请，工单号 TK202609271183，"
                     "页面写明 15 个工作日内处理。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "application",
+                            "在【资产-保证金】提交退保证金申请，页面写明 15 个工作日内处理。",
+                            body="douyin_shop",
+                            counterpart="抖店商家后台",
+                            reference="TK202609271183",
+                            evidence=("保证金缴纳凭证.pdf",),
+                        ),
+                    ),
                 ),
-                Step(30, 16, "lina", "in_review", "客服回复：已转交财务审核。"),
+                Step(
+                    30,
+                    16,
+                    "lina",
+                    "in_review",
+                    "客服回复：已转交财务审核。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "response_received",
+                            "客服回复：退保证金申请已转交财务审核，请耐心等待。",
+                            body="douyin_shop",
+                            direction="inbound",
+                            counterpart="抖店商家客服",
+                            reference="TK202609271183",
+                        ),
+                    ),
+                ),
                 Step(
                     22,
                     11,
@@ -195,6 +262,16 @@ def stories() -> list[Story]:
                     10,
                     "lina",
                     note="电话催办，客服答复“仍在审核中”，未给出具体时间。",
+                    contacts=(
+                        Contact(
+                            "phone",
+                            "follow_up",
+                            "电话催办保证金退还：客服答复“仍在审核中”，无法给出具体时间。",
+                            body="douyin_shop",
+                            counterpart="抖店商家客服（工号 8812）",
+                            reference="TK202609271183",
+                        ),
+                    ),
                     proofs=(
                         Proof(
                             "客服沟通记录.txt",
@@ -209,6 +286,41 @@ def stories() -> list[Story]:
                                     "客服：抱歉，暂时无法提供具体时间，审核完成后会短信通知您。",
                                 ]
                             ),
+                        ),
+                    ),
+                ),
+                Step(
+                    3,
+                    11,
+                    "lina",
+                    contacts=(
+                        # A merchant is not a consumer: 12315 takes this as a report (举报).
+                        Contact(
+                            "regulator",
+                            "report",
+                            "以商家身份在 12315 平台举报抖店无正当理由扣留保证金"
+                            "（电子商务法第三十五条），附退店通过截图、保证金缴纳凭证和客服沟通记录。",
+                            body="12315",
+                            counterpart="全国 12315 平台",
+                            reference="JB3301062026110400217",
+                            evidence=("退店申请截图.png", "保证金缴纳凭证.pdf", "客服沟通记录.txt"),
+                        ),
+                    ),
+                ),
+                Step(
+                    1,
+                    16,
+                    "lina",
+                    contacts=(
+                        Contact(
+                            "phone",
+                            "follow_up",
+                            "再次电话催办：客服称已提交财务加急处理，"
+                            "承诺 3 个工作日内回电告知退款时间。",
+                            body="douyin_shop",
+                            counterpart="抖店商家客服（工号 6307）",
+                            reference="TK202609271183",
+                            follow_up_on=_day(-3),
                         ),
                     ),
                 ),
@@ -279,6 +391,17 @@ def stories() -> list[Story]:
                             ),
                         ),
                     ),
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "appeal",
+                            "在【违规管理-申诉】提交申诉：商品均由品牌方授权经销，附授权书、进货发票。",
+                            body="douyin_shop",
+                            counterpart="抖店违规申诉",
+                            reference="SS-APPEAL-552019",
+                            evidence=("违规通知.png", "品牌授权书.pdf", "进货发票.pdf"),
+                        ),
+                    ),
                 ),
                 Step(21, 17, "lina", "in_review", "申诉状态变为“审核中”。"),
                 Step(
@@ -287,6 +410,17 @@ def stories() -> list[Story]:
                     "lina",
                     "decided",
                     "申诉被驳回：平台称“证据不足以证明商品来源合法”，未说明具体依据。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "decision_received",
+                            "申诉结果：驳回，理由为“证据不足以证明商品来源合法”。",
+                            body="douyin_shop",
+                            direction="inbound",
+                            counterpart="抖店违规申诉",
+                            reference="SS-APPEAL-552019",
+                        ),
+                    ),
                 ),
                 Step(
                     10,
@@ -315,8 +449,41 @@ def stories() -> list[Story]:
             amount_claimed="1280.00",
             steps=[
                 Step(50, 20, "lina", "filed", "申请退货退款，商家拒绝，称商品页写有“实木贴皮”。"),
-                Step(48, 11, "lina", "in_review", "申请平台客服介入。"),
-                Step(43, 16, "lina", "decided", "平台判定：仅补偿 200 元，不支持退货退款。"),
+                Step(
+                    48,
+                    11,
+                    "lina",
+                    "in_review",
+                    "申请平台客服介入。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "complaint",
+                            "申请平台介入：商品页标注“全实木”，实物为密度板贴木皮，要求退货退款。",
+                            body="pinduoduo",
+                            counterpart="拼多多官方客服",
+                            reference="PDD-KF-88310275",
+                        ),
+                    ),
+                ),
+                Step(
+                    43,
+                    16,
+                    "lina",
+                    "decided",
+                    "平台判定：仅补偿 200 元，不支持退货退款。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "decision_received",
+                            "平台判定：补偿 200 元，不支持退货退款。",
+                            body="pinduoduo",
+                            direction="inbound",
+                            counterpart="拼多多官方客服",
+                            reference="PDD-KF-88310275",
+                        ),
+                    ),
+                ),
                 Step(
                     40,
                     10,
@@ -349,8 +516,36 @@ def stories() -> list[Story]:
                             ),
                         ),
                     ),
+                    contacts=(
+                        Contact(
+                            "regulator",
+                            "complaint",
+                            "以消费者身份向 12315 投诉优品实木家具店虚假宣传：商品页标注“全实木”，"
+                            "实为密度板贴木皮；请求退货退款。",
+                            body="12315",
+                            counterpart="全国 12315 平台",
+                            reference="TS3301102026101000931",
+                            evidence=("商品页截图.png", "实物照片-桌面断面.jpg"),
+                        ),
+                    ),
                 ),
-                Step(30, 14, "lina", note="12315 已受理，转商家所在地市场监管局调解。"),
+                Step(
+                    30,
+                    14,
+                    "lina",
+                    note="12315 已受理，转商家所在地市场监管局调解。",
+                    contacts=(
+                        Contact(
+                            "regulator",
+                            "response_received",
+                            "12315 短信通知：投诉已受理，转商家所在地市场监管局调解。",
+                            body="12315",
+                            direction="inbound",
+                            counterpart="全国 12315 平台",
+                            reference="TS3301102026101000931",
+                        ),
+                    ),
+                ),
             ],
         ),
         Story(
@@ -403,6 +598,16 @@ def stories() -> list[Story]:
                     "wanghao",
                     "filed",
                     "通过快手 App【设置-反馈与帮助-账号申诉】提交申诉，附身份证与原始拍摄素材。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "appeal",
+                            "提交账号申诉：所有视频均为本人原创户外记录，无导流、无营销。",
+                            body="kuaishou",
+                            counterpart="快手账号申诉",
+                            reference="KS-SS-20261018-4471",
+                        ),
+                    ),
                 ),
                 Step(30, 18, "wanghao", "in_review", "申诉已受理。"),
                 Step(27, 10, "wanghao", "info_requested", "平台要求录制手持身份证验证视频。"),
@@ -467,6 +672,18 @@ def stories() -> list[Story]:
                             ),
                         ),
                     ),
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "counter_notice",
+                            "提交不侵权声明（反通知）：附原始素材、拍摄花絮和首发时间截图，本视频比"
+                            "投诉方早发布 3 天。",
+                            body="douyin",
+                            counterpart="抖音版权申诉",
+                            reference="DY-IP-7730219",
+                            evidence=("首发时间截图.png",),
+                        ),
+                    ),
                 ),
                 Step(
                     8,
@@ -474,6 +691,17 @@ def stories() -> list[Story]:
                     "wanghao",
                     "info_requested",
                     "平台要求提供投诉方作品与本视频的比对说明。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "response_received",
+                            "平台站内信：请在 24 小时内补充投诉方作品与本视频的比对说明。",
+                            body="douyin",
+                            direction="inbound",
+                            counterpart="抖音版权申诉",
+                            reference="DY-IP-7730219",
+                        ),
+                    ),
                 ),
                 Step(
                     6,
@@ -642,16 +870,39 @@ class Command(BaseCommand):
                 amount_claimed=Decimal(story.amount_claimed) if story.amount_claimed else None,
                 priority=story.priority,
             )
+        files: dict[str, EvidenceItem] = {}
+        bodies = set(ExternalBody.objects.filter(active=True).values_list("slug", flat=True))
         for step in story.steps:
             actor = users[step.by]
-            with clock_at(_moment(step.days_ago, step.hour)):
+            moment = _moment(step.days_ago, step.hour)
+            with clock_at(moment):
                 for proof in step.proofs:
-                    evidence_attach(
+                    files[proof.name] = evidence_attach(
                         actor=actor,
                         case=case,
                         upload=SimpleUploadedFile(proof.name, proof.make()),
                         kind=proof.kind,
                         description=proof.description,
+                    )
+                for contact in step.contacts:
+                    contact_log(
+                        actor=actor,
+                        case=case,
+                        channel=contact.channel,
+                        direction=contact.direction,
+                        occurred_at=(
+                            _moment(contact.days_ago, contact.hour)
+                            if contact.days_ago is not None
+                            else moment - CONTACT_LOGGED_AFTER
+                        ),
+                        # A body staff have switched off is left out, not an error.
+                        body=contact.body if contact.body in bodies else None,
+                        counterpart=contact.counterpart,
+                        filing_type=contact.filing_type,
+                        external_reference=contact.reference,
+                        summary=contact.summary,
+                        follow_up_on=contact.follow_up_on or None,
+                        evidence=[files[name].pk for name in contact.evidence],
                     )
                 if step.to:
                     case = case_transition(
