@@ -1,10 +1,12 @@
 """The evidence bundle: one zip for a regulator, an arbitrator or a court.
 
     files/001-<original name> …   every current file, byte for byte (stored, not compressed)
-    manifest.json                 the case and, per file: name, kind, size, SHA-256, uploader
+    manifest.json                 the case; per file: name, kind, size, SHA-256, uploader; and
+                                  the contact log (who, how, the reference numbers, linked files)
     manifest.json.sha256          the manifest's own SHA-256, in `sha256sum -c` format
     SHA256SUMS                    every file's recorded SHA-256, in `sha256sum -c` format
-    index.html                    a readable page: case summary, timeline, manifest table
+    index.html                    a readable page: case summary, contacts, timeline (events and
+                                  contacts merged), manifest table
 
 The zip is written as it is sent: `zipfile` writes into a sink that cannot seek, and the
 generator hands on whatever the sink holds after each chunk, so neither the zip nor any file is
@@ -29,6 +31,7 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -36,8 +39,11 @@ from accounts.models import User
 from cases import clock
 from cases.choices import EventKind, Status
 from cases.models import Case, CaseEvent
-from cases.selectors import case_timeline
 from cases.templatetags.cases import event_changes
+from channels.choices import Channel, Direction, FilingType
+from channels.models import ChannelEntry, ExternalBody
+from channels.selectors import HistoryItem, case_history
+from channels.templatetags.contacts import contact_changes
 from evidence.choices import EvidenceKind
 from evidence.models import EvidenceItem
 from evidence.selectors import evidence_for_case
@@ -58,6 +64,10 @@ SHARED_EVENT_KINDS = frozenset(
         EventKind.EVIDENCE_ADDED,
         EventKind.EVIDENCE_EDITED,
         EventKind.EVIDENCE_REMOVED,
+        # Contacts are the seller's own record of whom they contacted; a regulator or court
+        # wants exactly that. A logged contact stands in the timeline as the contact itself.
+        EventKind.CONTACT_LOGGED,
+        EventKind.CONTACT_CORRECTED,
     }
 )
 STAFF_ONLY_EVENT_KINDS: frozenset[str] = frozenset()
@@ -100,21 +110,31 @@ def bundle_response(*, actor: User, case: Case) -> StreamingHttpResponse:
     the case (`case_get_for`).
 
     1. Read everything from the database now, while the request's connection is certainly
-       open: the current items and the shared timeline.
+       open: the current items and the shared timeline, contacts merged in (and the directory
+       of bodies when a correction changed one).
     2. Remember the request's language and time zone: the body is produced after the view
        returns, when the middleware no longer holds them.
     3. Stream the zip (`_bundle_chunks`)."""
     items = list(evidence_for_case(actor=actor, case=case).filter(removed_at__isnull=True))
     for item in items:
         item.case = case  # no query per item for its case's reference
-    events = list(case_timeline(case=case).filter(kind__in=SHARED_EVENT_KINDS))
+    # Oldest first, as a record reads; staff-only kinds of event stay out.
+    history = [
+        entry
+        for entry in reversed(case_history(case=case))
+        if entry.contact is not None or entry.event.kind in SHARED_EVENT_KINDS
+    ]
+    bodies = {}
+    if any(e.event is not None and e.event.kind == EventKind.CONTACT_CORRECTED for e in history):
+        bodies = {body.slug: body for body in ExternalBody.objects.all()}
     generated_at = timezone.localtime(clock.now())
     context = _Context(
         case=case,
         actor=actor,
         owner=case.owner.get_username(),
         items=items,
-        events=events,
+        history=history,
+        bodies=bodies,
         generated_at=generated_at,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         time_zone=timezone.get_current_timezone(),
@@ -134,10 +154,15 @@ class _Context:
     actor: User
     owner: str
     items: list[EvidenceItem]
-    events: list[CaseEvent]
+    history: list[HistoryItem]  # oldest first
+    bodies: dict[str, ExternalBody]  # by slug; only when a correction changed a contact's body
     generated_at: datetime.datetime
     language: str
     time_zone: datetime.tzinfo
+
+    @property
+    def contacts(self) -> list[ChannelEntry]:
+        return [entry.contact for entry in self.history if entry.contact is not None]
 
 
 def _bundle_chunks(context: _Context) -> Iterator[bytes]:
@@ -266,8 +291,46 @@ def _manifest(context: _Context, entries: list[_Entry]) -> bytes:
             }
             for entry in entries
         ],
+        # Every contact with a platform or an outside body, oldest first.
+        "contacts": [_contact_manifest(contact, entries) for contact in context.contacts],
     }
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _linked_files(contact: ChannelEntry, entries: list[_Entry]) -> list[dict]:
+    """The contact's evidence as the bundle holds it: a path, or null for a file that is not
+    in the bundle (removed since it was linked, or missing from storage)."""
+    by_item = {entry.item.pk: entry for entry in entries}
+    linked = []
+    for item in contact.evidence.all():
+        entry = by_item.get(item.pk)
+        in_bundle = entry is not None and entry.status != MISSING
+        linked.append(
+            {
+                "file": entry.path if in_bundle else None,
+                "original_name": item.original_name,
+                "sha256": item.sha256,
+            }
+        )
+    return linked
+
+
+def _contact_manifest(contact: ChannelEntry, entries: list[_Entry]) -> dict:
+    return {
+        "occurred_at": _iso(contact.occurred_at),
+        "channel": contact.channel,
+        "direction": contact.direction,
+        "counterpart": contact.counterpart,
+        "body": contact.body.slug if contact.body else None,
+        "filing_type": contact.filing_type,
+        "external_reference": contact.external_reference,
+        "summary": contact.summary,
+        "follow_up_on": contact.follow_up_on.isoformat() if contact.follow_up_on else None,
+        "evidence": _linked_files(contact, entries),
+        "logged_by": contact.logged_by.get_username(),
+        "logged_at": _iso(contact.logged_at),
+        "corrected_at": _iso(contact.corrected_at) if contact.corrected_at else None,
+    }
 
 
 def _sha256sums(entries: list[_Entry]) -> bytes:
@@ -288,7 +351,8 @@ def _index_html(context: _Context, entries: list[_Entry], manifest_sha256: str) 
                 "generated_by": context.actor.get_username(),
                 "owner": context.owner,
                 "entries": entries,
-                "timeline": [_timeline_row(event, context.case) for event in context.events],
+                "contacts": [_contact_row(c, entries) for c in context.contacts],
+                "timeline": [_history_row(entry, context, entries) for entry in context.history],
                 "manifest_sha256": manifest_sha256,
                 "lang": translation.get_language(),
                 "time_zone": timezone.get_current_timezone_name(),
@@ -302,8 +366,53 @@ def _evidence_kind_label(value) -> str:
     return str(EvidenceKind(value).label) if value in EvidenceKind.values else str(value or "")
 
 
-def _timeline_row(event: CaseEvent, case: Case) -> dict:
+def _choice_label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else str(value or "")
+
+
+def _contact_row(contact: ChannelEntry, entries: list[_Entry]) -> dict:
+    """One contact as the page shows it (called with the bundle's language active)."""
+    body = contact.body.display_name if contact.body else ""
+    return {
+        "at": contact.occurred_at,
+        "channel": _choice_label(Channel, contact.channel),
+        "direction": _choice_label(Direction, contact.direction),
+        "filing_type": _choice_label(FilingType, contact.filing_type),
+        "counterpart": contact.counterpart or body,
+        # The directory's name too, when the seller wrote a person or desk of their own.
+        "body": body if body and body != contact.counterpart else "",
+        "reference": contact.external_reference,
+        "summary": contact.summary,
+        "follow_up_on": contact.follow_up_on,
+        "files": _linked_files(contact, entries),
+        "corrected": contact.is_corrected,
+        "logged_by": contact.logged_by.get_username(),
+    }
+
+
+def _history_row(entry: HistoryItem, context: _Context, entries: list[_Entry]) -> dict:
+    if entry.contact is None:
+        return _timeline_row(entry.event, context, entries)
+    contact = entry.contact
+    return {
+        "at": contact.occurred_at,
+        "who": contact.logged_by.get_username(),
+        "staff": contact.logged_by.is_support_staff,
+        "what": _("%(filing)s · %(channel)s")
+        % {
+            "filing": _choice_label(FilingType, contact.filing_type),
+            "channel": _choice_label(Channel, contact.channel),
+        },
+        "contact": _contact_row(contact, entries),
+        "changes": [],
+        "note": contact.summary,
+        "sha256": "",
+    }
+
+
+def _timeline_row(event: CaseEvent, context: _Context, entries: list[_Entry]) -> dict:
     """One timeline entry as the page shows it (called with the bundle's language active)."""
+    case = context.case
     row = {
         "at": event.created_at,
         "who": event.actor.get_username() if event.actor else _("Recourse"),
@@ -338,6 +447,18 @@ def _timeline_row(event: CaseEvent, case: Case) -> dict:
                 if name == "kind":
                     old, new = _evidence_kind_label(old), _evidence_kind_label(new)
                 row["changes"].append({"label": label, "old": old or "—", "new": new or "—"})
+    elif event.kind == EventKind.CONTACT_CORRECTED:
+        # Files are named when they are in this bundle; others are counted.
+        in_bundle = {str(entry.item.pk): entry.item for entry in entries}
+        row["changes"] = contact_changes(event, context.bodies, in_bundle)
+        contact_id = ((event.changes or {}).get("contact") or {}).get("id")
+        contact = next((c for c in context.contacts if c.pk == contact_id), None)
+        if contact is not None:
+            row["what"] = _("%(event)s: %(filing)s of %(when)s") % {
+                "event": event.get_kind_display(),
+                "filing": _choice_label(FilingType, contact.filing_type),
+                "when": date_format(timezone.localtime(contact.occurred_at), "Y-m-d H:i"),
+            }
     else:
         row["changes"] = event_changes(event, case)
     return row

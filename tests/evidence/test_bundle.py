@@ -1,5 +1,6 @@
 """The evidence bundle: a zip streamed as it is built, with a manifest that proves the files."""
 
+import datetime
 import hashlib
 import io
 import json
@@ -8,11 +9,12 @@ import zipfile
 
 import pytest
 from django.http import StreamingHttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cases.choices import EventKind
 from cases.selectors import case_get_for
 from cases.services import case_add_note, case_transition
+from channels.services import contact_correct, contact_log
 from evidence import bundle as bundle_module
 from evidence.bundle import SHARED_EVENT_KINDS, STAFF_ONLY_EVENT_KINDS, bundle_response
 from evidence.services import evidence_remove
@@ -40,6 +42,53 @@ def stocked_case(alice, alice_case, attach):
     case_add_note(actor=alice, case=alice_case, note="已电话催办")
     alice_case = case_transition(actor=alice, case=alice_case, to="filed", note="提交申请")
     return alice_case, {"png": png, "pdf": pdf, "txt": txt, "gone": gone}
+
+
+@pytest.fixture
+def contacted_case(alice, stocked_case):
+    """The stocked case with a call to 抖店客服, a 12315 report (corrected afterwards) and an
+    inbound reply, linked to files — one of them removed since."""
+    case, items = stocked_case
+    now = timezone.now()
+
+    def log(hours_ago, **fields):
+        fields.setdefault("direction", "outbound")
+        return contact_log(
+            actor=alice, case=case, occurred_at=now - datetime.timedelta(hours=hours_ago), **fields
+        ).entry
+
+    call = log(
+        5,
+        channel="phone",
+        body="douyin_shop",
+        counterpart="抖店客服（工号 8812）",
+        filing_type="follow_up",
+        external_reference="TK202609271183",
+        summary="电话催办保证金退还，客服称 3 个工作日内回电。",
+        follow_up_on=timezone.localdate() + datetime.timedelta(days=3),
+        evidence=[items["png"].pk],
+    )
+    report = log(
+        3,
+        channel="regulator",
+        body="12315",
+        filing_type="report",
+        external_reference="JB-WRONG",
+        summary="向 12315 举报平台扣留保证金。",
+        evidence=[items["txt"].pk, items["pdf"].pk],
+    )
+    contact_correct(actor=alice, entry=report, external_reference="JB3301062026110400217")
+    evidence_remove(actor=alice, item=items["pdf"])
+    reply = log(
+        1,
+        channel="in_app",
+        direction="inbound",
+        body="douyin_shop",
+        filing_type="response_received",
+        external_reference="TK202609271183",
+        summary="客服回复：已转交财务审核。",
+    )
+    return case, items, {"call": call, "report": report, "reply": reply}
 
 
 def test_bundle_holds_every_current_file_byte_for_byte(alice, stocked_case):
@@ -232,6 +281,91 @@ def test_staff_bundle_also_leaves_removed_files_out(carol, stocked_case):
     assert _manifest(archive)["generated_by"] == "carol"
 
 
+def test_manifest_lists_every_contact_with_its_reference_and_files(alice, contacted_case):
+    case, items, _contacts = contacted_case
+    manifest = _manifest(_open(bundle_response(actor=alice, case=case)))
+
+    contacts = manifest["contacts"]
+    assert [c["external_reference"] for c in contacts] == [
+        "TK202609271183",
+        "JB3301062026110400217",  # as corrected
+        "TK202609271183",
+    ]
+    call, report, reply = contacts
+    assert call == {
+        "occurred_at": call["occurred_at"],
+        "channel": "phone",
+        "direction": "outbound",
+        "counterpart": "抖店客服（工号 8812）",
+        "body": "douyin_shop",
+        "filing_type": "follow_up",
+        "external_reference": "TK202609271183",
+        "summary": "电话催办保证金退还，客服称 3 个工作日内回电。",
+        "follow_up_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+        "evidence": [
+            {
+                "file": "files/001-退店申请截图.png",
+                "original_name": "退店申请截图.png",
+                "sha256": items["png"].sha256,
+            }
+        ],
+        "logged_by": "alice",
+        "logged_at": call["logged_at"],
+        "corrected_at": None,
+    }
+    assert call["occurred_at"].endswith("+08:00") and call["occurred_at"] < call["logged_at"]
+    assert (report["body"], report["filing_type"], report["channel"]) == (
+        "12315",
+        "report",
+        "regulator",
+    )
+    assert report["corrected_at"] is not None
+    # The removed file stays named (with its hash) but is not in the bundle.
+    assert {(f["original_name"], f["file"]) for f in report["evidence"]} == {
+        ("客服聊天记录.txt", "files/002-客服聊天记录.txt"),
+        ("notice.pdf", None),
+    }
+    assert (reply["direction"], reply["evidence"]) == ("inbound", [])
+
+
+def test_index_shows_contacts_in_a_table_and_in_the_timeline(alice, contacted_case):
+    case, _items, _contacts = contacted_case
+    with translation.override("en"):
+        index = _open(bundle_response(actor=alice, case=case)).read("index.html").decode()
+
+    assert 'id="contacts"' in index
+    for text in (
+        "TK202609271183",
+        "JB3301062026110400217",
+        "抖店客服（工号 8812）",
+        "电话催办保证金退还",
+        "向 12315 举报平台扣留保证金。",
+        "Follow up on",
+        "notice.pdf (not in this bundle)",
+        "files/002-客服聊天记录.txt",
+    ):
+        assert text in index, text
+    # In the timeline: what was filed, how, with whom, and the correction's old → new.
+    assert "Report (举报) · Regulator" in index
+    assert "Follow-up · Phone" in index
+    assert "They contacted us" in index
+    assert "Contact corrected: Report (举报) of" in index
+    assert "<del>JB-WRONG</del> → <ins>JB3301062026110400217</ins>" in index
+    # A contact stands in the timeline in place of its "logged" event.
+    assert "Contact logged" not in index
+    timeline = index[index.index('id="timeline"') :]
+    assert timeline.index("Follow-up · Phone") < timeline.index("Report (举报) · Regulator")
+    assert "<script" not in index
+
+
+def test_a_case_without_contacts_says_so(alice, stocked_case):
+    case, _items = stocked_case
+    with translation.override("en"):
+        archive = _open(bundle_response(actor=alice, case=case))
+    assert _manifest(archive)["contacts"] == []
+    assert "No contacts were logged on this case." in archive.read("index.html").decode()
+
+
 def test_every_event_kind_is_decided_for_bundles():
     """A new kind of timeline entry must be declared shared or staff-only before it can reach a
     bundle handed to a third party."""
@@ -240,10 +374,11 @@ def test_every_event_kind_is_decided_for_bundles():
 
 
 def test_bundle_reads_the_database_before_streaming(
-    alice, stocked_case, django_assert_max_num_queries
+    alice, contacted_case, django_assert_max_num_queries
 ):
-    case = case_get_for(actor=alice, reference=stocked_case[0].reference)  # as the views do
-    with django_assert_max_num_queries(2):
+    case = case_get_for(actor=alice, reference=contacted_case[0].reference)  # as the views do
+    # Files, contacts, their files, events, and the directory (a correction changed a contact).
+    with django_assert_max_num_queries(5):
         response = bundle_response(actor=alice, case=case)
     with django_assert_max_num_queries(0):
         b"".join(response.streaming_content)
