@@ -1,5 +1,6 @@
 """The OpenAPI schema is valid, and the API keeps to it under fuzzing (schemathesis)."""
 
+import datetime
 import uuid
 
 import hypothesis
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import strategies as st
 from rest_framework.throttling import ScopedRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -18,11 +20,12 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Case
 from cases.services import case_transition
+from channels.services import contact_log
 from evidence.services import evidence_attach, evidence_make_thumbnail
 from tests.conftest import DETAILS
 from tests.evidence import corpus
 
-# Per operation and generation mode; ~14 operations x 2 modes keeps the test under a minute.
+# Per operation and generation mode; ~20 operations x 2 modes keeps the test under a minute.
 MAX_EXAMPLES = 30
 
 
@@ -58,6 +61,9 @@ def in_process_requests(settings):
 def test_api_never_errors_and_keeps_to_its_schema(alice, bob, make_case, token_for, monkeypatch):
     # Let the token endpoint answer rather than throttle after its tenth request.
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "token", "1000/min")
+    # Nor the per-user limit: ~20 operations x ~90 requests go past 1200 a minute, and the
+    # operations fuzzed last would meet only 429s.
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "user", "100000/min")
 
     # Real cases in several states so generated requests reach the services, not only 404s.
     references = [make_case(alice, kind=kind).reference for kind in DETAILS]
@@ -87,6 +93,29 @@ def test_api_never_errors_and_keeps_to_its_schema(alice, bob, make_case, token_f
         (image.case.reference, uuid.uuid4()),
         (references[1], image.pk),
     ]
+    # Contacts on the same case, one linked to the image, so the contact operations reach
+    # them: (reference, contact id) as for the evidence, and real bodies from the directory.
+    logged = [
+        contact_log(
+            actor=alice,
+            case=image.case,
+            channel=channel,
+            direction="outbound",
+            occurred_at=timezone.now() - datetime.timedelta(hours=hours),
+            filing_type="inquiry",
+            body=body,
+            summary="客服称 3 个工作日内回复。",
+            evidence=[image.pk],
+        ).entry
+        for channel, body, hours in (("phone", None, 5), ("web_ticket", "douyin_shop", 2))
+    ]
+    contact_paths = [
+        (image.case.reference, logged[0].pk),
+        (image.case.reference, logged[1].pk),
+        (image.case.reference, 2**40),
+        (references[1], logged[0].pk),
+    ]
+    body_slugs = ["12315", "douyin_shop", "internet_court_hangzhou", "no_such_body"]
     headers = {"Authorization": f"Token {token_for(alice)}"}
 
     # A fresh handler, like config.wsgi's, built now: middleware reads some settings once, and
@@ -108,7 +137,13 @@ def test_api_never_errors_and_keeps_to_its_schema(alice, bob, make_case, token_f
         if examples:
             strategies.append(st.one_of(examples))
         for strategy in strategies:
-            if "{evidence_id}" in operation.path:
+            if "{contact_id}" in operation.path:
+                strategy = st.tuples(strategy, st.sampled_from(contact_paths)).map(
+                    _with_contact_path
+                )
+            elif "{slug}" in operation.path:
+                strategy = st.tuples(strategy, st.sampled_from(body_slugs)).map(_with_slug)
+            elif "{evidence_id}" in operation.path:
                 strategy = st.tuples(strategy, st.sampled_from(evidence_paths)).map(
                     _with_evidence_path
                 )
@@ -144,4 +179,22 @@ def _with_evidence_path(pair):
             "reference": reference,
             "evidence_id": str(evidence_id),
         }
+    return case
+
+
+def _with_contact_path(pair):
+    case, (reference, contact_id) = pair
+    if case.path_parameters is not None and isinstance(case.path_parameters, dict):
+        case.path_parameters = {
+            **case.path_parameters,
+            "reference": reference,
+            "contact_id": contact_id,
+        }
+    return case
+
+
+def _with_slug(pair):
+    case, slug = pair
+    if case.path_parameters is not None and isinstance(case.path_parameters, dict):
+        case.path_parameters = {**case.path_parameters, "slug": slug}
     return case
