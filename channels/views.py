@@ -68,7 +68,8 @@ def case_page_context(request, case, *, evidence: list) -> dict:
         ],
         "waiting": None if case.status in CLOSED else waiting_for_reply(contacts=contacts),
         "suggestion": _suggestion(request, case, contacts),
-        "routes": _routes(case, directory, contacts),
+        # A resolved or withdrawn case has nowhere left to turn (staff reopen it first).
+        "routes": [] if case.status in CLOSED else _routes(case, directory, contacts),
         "cac_note": CAC_NOTE,
         "contact_form": ContactForm(
             initial=ContactForm.initial_for_new(bodies=directory),
