@@ -250,7 +250,12 @@ def contact_correct(*, actor: User, entry: ChannelEntry, **changes: Any) -> Chan
             % {"fields": ", ".join(sorted(unknown))},
             field=sorted(unknown)[0],
         )
-    entry = ChannelEntry.objects.select_for_update().select_related("case", "body").get(pk=entry.pk)
+    # of=("self",): PostgreSQL refuses to lock the nullable side of the join to the body.
+    entry = (
+        ChannelEntry.objects.select_for_update(of=("self",))
+        .select_related("case", "body")
+        .get(pk=entry.pk)
+    )
     old_evidence = list(entry.evidence.all())
     before = _snapshot(entry, old_evidence) | {"summary": entry.summary}
     current = {name: getattr(entry, name) for name in CORRECTABLE_FIELDS if name != "evidence"}
