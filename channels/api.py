@@ -110,6 +110,8 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class LoggedContactSerializer(ContactSerializer):
+    """The contact just logged, with the status it suggests for the case."""
+
     suggested_status = OptionalChoiceField(
         choices=Status.choices,
         read_only=True,

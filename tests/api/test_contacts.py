@@ -6,7 +6,9 @@ import pytest
 
 from cases.choices import EventKind
 from cases.services import case_transition
+from channels.api import ContactInputSerializer
 from channels.models import ChannelEntry
+from channels.services import CORRECTABLE_FIELDS
 from tests.api.contact_helpers import (
     CONTACT_FIELDS,
     SHANGHAI,
@@ -452,3 +454,7 @@ def test_contact_linked_to_a_since_removed_item_can_still_be_corrected(
     other = log(alice, alice_case)
     response = alice_api.patch(contact_url(other), {"evidence": [str(item.pk)]}, format="json")
     assert response.status_code == 400
+
+
+def test_the_api_takes_exactly_the_fields_the_service_corrects():
+    assert set(ContactInputSerializer().fields) == set(CORRECTABLE_FIELDS)
