@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import clock
 from channels.choices import BodyKind, Channel, Direction, FilingType
 from channels.guidance import platform_body_slug
 from channels.services import COUNTERPART_MAX_LENGTH
@@ -40,14 +41,12 @@ def body_choices(case, bodies) -> list:
 
 
 class ContactForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=_("How"), choices=Channel.choices, widget=forms.RadioSelect(attrs={"class": "chips"})
-    )
+    channel = forms.ChoiceField(label=_("How"), choices=Channel.choices, widget=forms.RadioSelect)
     direction = forms.ChoiceField(
         label=_("Who started it"),
         choices=Direction.choices,
         initial=Direction.OUTBOUND,
-        widget=forms.RadioSelect(attrs={"class": "chips"}),
+        widget=forms.RadioSelect,
     )
     occurred_at = forms.DateTimeField(
         label=_("When"),
@@ -93,7 +92,7 @@ class ContactForm(forms.Form):
     evidence = forms.MultipleChoiceField(
         label=_("Evidence to link"),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "evidence-choices"}),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, case, bodies, evidence, entry=None, **kwargs):
@@ -152,14 +151,15 @@ class ContactForm(forms.Form):
         }
 
     def clean_occurred_at(self) -> datetime.datetime:
+        """The form shows minutes. A correction that leaves the time alone keeps its seconds
+        (it is no change); a new contact in the current minute is "now", to the second, so it
+        sorts after whatever happened earlier in that minute."""
         value = self.cleaned_data["occurred_at"]
-        # The form shows minutes; an unchanged time keeps its seconds instead of reading as a
-        # correction.
-        if self.entry is not None and value == self.entry.occurred_at.replace(
-            second=0, microsecond=0
-        ):
-            return self.entry.occurred_at
-        return value
+        if self.entry is not None:
+            same = value == self.entry.occurred_at.replace(second=0, microsecond=0)
+            return self.entry.occurred_at if same else value
+        now = clock.now()
+        return now if value == now.replace(second=0, microsecond=0) else value
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
