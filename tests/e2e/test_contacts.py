@@ -135,6 +135,21 @@ def test_seller_logs_a_call_to_douyin_service_and_sees_it_waiting_for_a_reply(
     expect(guidance.locator("[data-route=samr_complaint]")).to_have_count(0)
     shoot(page, "02-case-with-contacts-and-guidance")
 
+    # The reference numbers at hand, and correcting one.
+    page.locator(".timeline-head a").click()
+    expect(page.locator(".contact-table tbody tr")).to_have_count(2)
+    expect(page.locator(".contact-table")).to_contain_text("GD2026112100117")
+    shoot(page, "02b-contacts-table")
+    page.goto(f"{live_server.url}/cases/{case.reference}/contacts/{entry.pk}/edit/")
+    expect(page.locator("input[name=external_reference]")).to_have_value("GD2026112100117")
+    page.fill("input[name=external_reference]", "GD2026112100118")
+    page.locator("#contact-form button[type=submit]").click()
+    corrected = page.locator(f"#contact-{entry.pk}")
+    expect(corrected.locator(".badge.corrected")).to_be_visible()
+    expect(page.locator(".event-contact_corrected del")).to_have_text("GD2026112100117")
+    expect(page.locator(".event-contact_corrected ins")).to_have_text("GD2026112100118")
+    shoot(page, "02c-corrected")
+
     # 6. The decision arrives: the page offers "decided" and does not move by itself.
     page.goto(f"{live_server.url}/cases/{case.reference}/contacts/new/")
     page.locator("label", has=page.locator("input[name=channel][value=in_app]")).click()
