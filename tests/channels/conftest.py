@@ -4,6 +4,17 @@ from tests.channels.web import HttpsClient
 
 
 @pytest.fixture
+def directory(db):
+    """The shipped directory of bodies. It comes from a data migration; a transactional test
+    (the browser tests) flushes it away for whatever runs after, so the web tests put it back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("channels.migrations.0002_external_bodies").ship_bodies(apps, None)
+
+
+@pytest.fixture
 def web():
     """A browser-like client over HTTPS, in English."""
     return HttpsClient()

@@ -7,20 +7,22 @@ from django.urls import reverse
 from channels.models import ChannelEntry
 from tests.channels.web import edit_url, form_data, list_url, new_url
 
+pytestmark = pytest.mark.usefixtures("directory")
+
 
 def urls(case, entry):
     return {"list": list_url(case), "new": new_url(case), "edit": edit_url(entry)}
 
 
-@pytest.mark.parametrize("page", ["list", "new", "edit"])
+@pytest.mark.parametrize("which", ["list", "new", "edit"])
 def test_another_seller_gets_404_on_every_contact_page(
-    web_as, alice, bob, alice_case, log_contact, page
+    web_as, alice, bob, alice_case, log_contact, which
 ):
     entry = log_contact(alice, alice_case)
-    url = urls(alice_case, entry)[page]
+    url = urls(alice_case, entry)[which]
     client = web_as(bob)
     assert client.get(url).status_code == 404
-    if page != "list":
+    if which != "list":
         assert client.post(url, form_data(summary="bob 改的")).status_code == 404
     assert ChannelEntry.objects.count() == 1
     assert ChannelEntry.objects.get().summary != "bob 改的"
@@ -40,9 +42,9 @@ def test_a_contact_is_reached_only_through_its_own_case(
     assert web_as(alice).get(unknown_case).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["list", "new", "edit"])
-def test_signed_out_visitors_are_sent_to_log_in(web, alice, alice_case, log_contact, page):
-    url = urls(alice_case, log_contact(alice, alice_case))[page]
+@pytest.mark.parametrize("which", ["list", "new", "edit"])
+def test_signed_out_visitors_are_sent_to_log_in(web, alice, alice_case, log_contact, which):
+    url = urls(alice_case, log_contact(alice, alice_case))[which]
     response = web.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(f"{reverse('accounts:login')}?next=")

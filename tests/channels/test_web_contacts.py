@@ -12,6 +12,8 @@ from cases.services import case_transition
 from channels.models import ChannelEntry
 from tests.channels.web import SHANGHAI, edit_url, form_data, hours_ago, local_minutes, new_url
 
+pytestmark = pytest.mark.usefixtures("directory")
+
 
 def test_seller_logs_a_phone_call_from_the_form(web_as, alice, alice_case, attach):
     item = attach(alice, alice_case, name="通话截图.png")

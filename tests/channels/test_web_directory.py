@@ -5,6 +5,8 @@ import pytest
 
 from channels.models import ExternalBody
 
+pytestmark = pytest.mark.usefixtures("directory")
+
 SHIPPED = [
     "douyin",
     "douyin_shop",

@@ -11,6 +11,8 @@ from django.utils import timezone
 from cases.choices import CaseKind, PartyRole
 from channels.guidance import CAC_NOTE, routes_for
 
+pytestmark = pytest.mark.usefixtures("directory")
+
 
 def guidance_of(page: str) -> str:
     return page.split('id="guidance"')[1].split("</section>")[0]

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from tests.channels.web import list_url
 
+pytestmark = pytest.mark.usefixtures("directory")
+
 CASE_PAGE = 8
 # The channel's contacts (no events), then every contact for the chips and "waiting for a reply".
 CASE_PAGE_FILTERED = 9

@@ -11,6 +11,8 @@ from django.utils import timezone
 from cases.choices import Status
 from cases.services import case_add_note, case_transition
 
+pytestmark = pytest.mark.usefixtures("directory")
+
 
 def timeline_of(page: str) -> str:
     return page.split('id="timeline"')[1].split('<div class="case-side">')[0]
