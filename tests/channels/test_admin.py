@@ -14,10 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 class HttpsClient(Client):
-    """Every request over HTTPS, as in production (tests run with SECURE_SSL_REDIRECT on)."""
+    """Every request over HTTPS, as in production (tests run with SECURE_SSL_REDIRECT on), in
+    English unless a test asks otherwise (the messages checked are the English ones)."""
 
     def generic(self, method, path, *args, **extra):
         extra["secure"] = True
+        extra.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
         return super().generic(method, path, *args, **extra)
 
 
