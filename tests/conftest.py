@@ -16,13 +16,29 @@ BROWSER_REQUIRED = os.environ.get("RECOURSE_BROWSER_TESTS") == "1"
 PASSWORD = "Tr1cky-Passw0rd!"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run when Chromium is here. CI sets RECOURSE_BROWSER_TESTS=1 so a missing
-    browser fails the run instead of skipping it."""
+    """1. Browser tests run when Chromium is here. CI sets RECOURSE_BROWSER_TESTS=1 so a
+    missing browser fails the run instead of skipping it.
+    2. Transactional tests last, as pytest-django orders them: each one ends by flushing the
+    database, data migrations' rows included (the directory of external bodies). Plugins that
+    regroup tests after pytest-django (pytest-playwright, by browser) would otherwise put them
+    before ordinary tests that rely on that data."""
     has_browser = shutil.which(CHROMIUM) is not None
     for item in items:
         if "browser" in item.keywords and not has_browser and not BROWSER_REQUIRED:
             item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not installed"))
+    items.sort(key=_flushes_the_database)
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
 
 
 @pytest.fixture(autouse=True)
