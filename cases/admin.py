@@ -10,7 +10,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseEvent
+from cases.choices import BreachAction, CaseKind, Platform, Status
+from cases.models import (
+    CalendarOverride,
+    Case,
+    CaseEvent,
+    Deadline,
+    DeadlineRule,
+    Notification,
+)
 from cases.services import EDITABLE_FIELDS, case_update, validate_details
 from config.errors import DomainError
 
@@ -146,7 +154,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(admin.ModelAdmin):  # read-only: see the permissions below
     list_display = ("created_at", "case", "kind", "from_status", "to_status", "actor")
     list_filter = ("kind", "to_status")
     search_fields = ("case__reference",)
@@ -165,3 +173,121 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only services write: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _check_list(value, allowed, label):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise forms.ValidationError(_('Enter a JSON list of names, e.g. ["a", "b"].'))
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise forms.ValidationError(
+            _("Unknown %(label)s: %(unknown)s.") % {"label": label, "unknown": ", ".join(unknown)}
+        )
+    return value
+
+
+class DeadlineRuleForm(forms.ModelForm):
+    class Meta:
+        model = DeadlineRule
+        fields = [
+            "key",
+            "name",
+            "name_zh",
+            "trigger",
+            "trigger_statuses",
+            "trigger_filing_type",
+            "trigger_bodies",
+            "trigger_detail",
+            "case_kinds",
+            "platforms",
+            "priority",
+            "duration",
+            "unit",
+            "roll_over",
+            "warn_before",
+            "on_breach",
+            "suggestion",
+            "suggestion_zh",
+            "waiting_on",
+            "source",
+            "secondary",
+            "active",
+        ]
+
+    def clean_trigger_statuses(self):
+        return _check_list(self.cleaned_data["trigger_statuses"], Status.values, _("status"))
+
+    def clean_case_kinds(self):
+        return _check_list(self.cleaned_data["case_kinds"], CaseKind.values, _("case kind"))
+
+    def clean_platforms(self):
+        return _check_list(self.cleaned_data["platforms"], Platform.values, _("platform"))
+
+    def clean_on_breach(self):
+        return _check_list(self.cleaned_data["on_breach"], BreachAction.values, _("action"))
+
+    def clean_warn_before(self):
+        value = self.cleaned_data["warn_before"]
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value
+        ):
+            raise forms.ValidationError(_("Enter a JSON list of whole numbers, e.g. [3, 1]."))
+        return sorted(value, reverse=True)
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    """Editing a rule changes clocks started from now on; running clocks keep their snapshot."""
+
+    form = DeadlineRuleForm
+    list_display = ("key", "name_zh", "trigger", "duration", "unit", "secondary", "active")
+    list_filter = ("trigger", "unit", "secondary", "active")
+    list_editable = ("active",)
+    search_fields = ("key", "name", "name_zh", "source")
+    readonly_fields = ("key",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new rule needs its key; a shipped one keeps it (clocks and data refer to it).
+        return ("key",) if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "region", "is_working_day", "source")
+    list_filter = ("region", "is_working_day")
+    search_fields = ("source", "note")
+    date_hierarchy = "date"
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    list_display = ("case", "rule", "state", "waiting_on", "due_at", "provisional")
+    list_filter = ("state", "waiting_on", "provisional", "rule")
+    list_select_related = ("case", "rule")
+    search_fields = ("case__reference",)
+    show_full_result_count = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "case", "kind", "read_at", "email_sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("recipient", "case")
+    search_fields = ("case__reference", "recipient__username")
+    show_full_result_count = False

@@ -251,7 +251,7 @@ class DeadlineRule(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
     # What the trigger matches: a status entered; a filing type (+ bodies) logged; a detail date.
-    trigger_status = models.CharField(_("status entered"), max_length=32, blank=True)
+    trigger_statuses = models.JSONField(_("statuses entered"), default=list, blank=True)
     trigger_filing_type = models.CharField(_("filing type"), max_length=20, blank=True)
     trigger_bodies = models.JSONField(_("bodies"), default=list, blank=True)
     trigger_detail = models.CharField(_("detail date"), max_length=40, blank=True)
