@@ -66,6 +66,13 @@ class EventKind(models.TextChoices):
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
     CONTACT_LOGGED = "contact_logged", _("Contact logged")
     CONTACT_CORRECTED = "contact_corrected", _("Contact corrected")
+    DEADLINE_STARTED = "deadline_started", _("Deadline started")
+    DEADLINE_PAUSED = "deadline_paused", _("Deadline paused")
+    DEADLINE_RESUMED = "deadline_resumed", _("Deadline resumed")
+    DEADLINE_WARNED = "deadline_warned", _("Deadline due soon")
+    DEADLINE_MET = "deadline_met", _("Deadline met")
+    DEADLINE_BREACHED = "deadline_breached", _("Deadline breached")
+    DEADLINE_CANCELLED = "deadline_cancelled", _("Deadline cancelled")
 
 
 class DeadlineState(models.TextChoices):

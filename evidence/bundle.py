@@ -68,6 +68,15 @@ SHARED_EVENT_KINDS = frozenset(
         # wants exactly that. A logged contact stands in the timeline as the contact itself.
         EventKind.CONTACT_LOGGED,
         EventKind.CONTACT_CORRECTED,
+        # Deadline clocks are shown to the seller on the case page; when a clock started, paused,
+        # ran out or was met is part of the record a regulator or court weighs.
+        EventKind.DEADLINE_STARTED,
+        EventKind.DEADLINE_PAUSED,
+        EventKind.DEADLINE_RESUMED,
+        EventKind.DEADLINE_WARNED,
+        EventKind.DEADLINE_MET,
+        EventKind.DEADLINE_BREACHED,
+        EventKind.DEADLINE_CANCELLED,
     }
 )
 STAFF_ONLY_EVENT_KINDS: frozenset[str] = frozenset()
