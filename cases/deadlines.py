@@ -1,15 +1,15 @@
-"""From a rule and the moment its trigger happened to the moment the clock runs out.
+"""Clocks on a case: from a rule and the moment its trigger happened to the moment the clock
+runs out (`compute_due`, pure, with a worked example per shipped rule), and what starting,
+pausing, resuming and settling does to them. The sweep (cases/sweep.py) warns and breaches."""
 
-The engine that starts, pauses, settles and sweeps clocks builds on these (next step of
-issue 5); they are pure, so every shipped rule has a worked example in the tests."""
-
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.forms.models import model_to_dict
 
-from cases import calendar
-from cases.choices import DeadlineUnit
-from cases.models import DeadlineRule
+from cases import calendar, clock
+from cases.choices import DeadlineState, DeadlineUnit, EventKind, Status, Trigger, WaitingOn
+from cases.lifecycle import CLOSED
+from cases.models import Case, CaseEvent, Deadline, DeadlineRule
 
 
 def rule_snapshot(rule: DeadlineRule) -> dict:
@@ -45,3 +45,177 @@ def compute_due(
             provisional=calendar.is_provisional(until, region),
         )
     raise ValueError(f"unknown unit {unit!r}")
+
+
+# --- Starting, pausing, resuming and settling clocks ------------------------------------------
+
+
+def _warn_at(snapshot: dict, due_at: datetime, *, after: datetime) -> datetime | None:
+    """The earliest warning moment still ahead of `after`, from the rule's warn_before list."""
+    unit = timedelta(hours=1) if snapshot["unit"] == DeadlineUnit.HOURS else timedelta(days=1)
+    moments = sorted(due_at - n * unit for n in snapshot.get("warn_before") or [])
+    return next((m for m in moments if m > after), None)
+
+
+def _matches(rule: DeadlineRule, case: Case) -> bool:
+    return (
+        (not rule.case_kinds or case.kind in rule.case_kinds)
+        and (not rule.platforms or case.platform in rule.platforms)
+        and (not rule.priority or case.priority == rule.priority)
+    )
+
+
+def _most_specific(rules: list[DeadlineRule]) -> list[DeadlineRule]:
+    """A platform-specific rule replaces the general one of the same family
+    (appeal.window.tiktok_shop replaces appeal.window on TikTok Shop cases)."""
+    keys = {rule.key for rule in rules}
+    return [r for r in rules if not any(k.startswith(r.key + ".") for k in keys if k != r.key)]
+
+
+def deadline_start(
+    *,
+    case: Case,
+    rule: DeadlineRule,
+    start: datetime,
+    contact=None,
+    until: date | None = None,
+) -> Deadline:
+    """Start one clock; its due moment and first warning are computed now, once."""
+    snapshot = rule_snapshot(rule)
+    due = compute_due(snapshot=snapshot, start=start, until=until)
+    now = clock.now()
+    deadline = Deadline.objects.create(
+        case=case,
+        rule=rule,
+        rule_snapshot=snapshot,
+        waiting_on=rule.waiting_on,
+        started_at=start,
+        due_at=due.due_at,
+        warn_at=_warn_at(snapshot, due.due_at, after=now),
+        provisional=due.provisional,
+        contact=contact,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.DEADLINE_STARTED,
+        created_at=now,
+        changes={"deadline": _summary(deadline)},
+    )
+    return deadline
+
+
+def _summary(deadline: Deadline) -> dict:
+    return {
+        "id": deadline.pk,
+        "rule": deadline.rule_snapshot.get("key"),
+        "due_at": deadline.due_at.isoformat(),
+        "waiting_on": deadline.waiting_on,
+    }
+
+
+def _settle(deadlines, *, state: str, event_kind: str, now: datetime) -> None:
+    for deadline in deadlines:
+        deadline.state, deadline.settled_at = state, now
+        deadline.save(update_fields=["state", "settled_at"])
+        CaseEvent.objects.create(
+            case_id=deadline.case_id,
+            kind=event_kind,
+            created_at=now,
+            changes={"deadline": _summary(deadline)},
+        )
+
+
+def _remaining(deadline: Deadline, now: datetime) -> timedelta:
+    if deadline.rule_snapshot["unit"] == DeadlineUnit.WORKING_DAYS:
+        return calendar.working_time_between(now, deadline.due_at)
+    return max(deadline.due_at - now, timedelta(0))
+
+
+def deadline_pause(*, deadline: Deadline, now: datetime) -> Deadline:
+    """Stop a clock, keeping the time it has left (working time for working-day clocks)."""
+    deadline.remaining = _remaining(deadline, now)
+    deadline.state, deadline.paused_at, deadline.warn_at = DeadlineState.PAUSED, now, None
+    deadline.save(update_fields=["remaining", "state", "paused_at", "warn_at"])
+    CaseEvent.objects.create(
+        case_id=deadline.case_id,
+        kind=EventKind.DEADLINE_PAUSED,
+        created_at=now,
+        changes={"deadline": _summary(deadline)},
+    )
+    return deadline
+
+
+def deadline_resume(*, deadline: Deadline, now: datetime) -> Deadline:
+    """Restart a paused clock from the time it had left, on today's calendar."""
+    if deadline.rule_snapshot["unit"] == DeadlineUnit.WORKING_DAYS:
+        due = calendar.add_working_time(now, deadline.remaining)
+    else:
+        due = calendar.Due(due_at=now + deadline.remaining, provisional=deadline.provisional)
+    deadline.state, deadline.due_at = DeadlineState.RUNNING, due.due_at
+    deadline.provisional = due.provisional
+    deadline.warn_at = _warn_at(deadline.rule_snapshot, due.due_at, after=now)
+    deadline.paused_at, deadline.remaining = None, None
+    deadline.save(
+        update_fields=["state", "due_at", "provisional", "warn_at", "paused_at", "remaining"]
+    )
+    CaseEvent.objects.create(
+        case_id=deadline.case_id,
+        kind=EventKind.DEADLINE_RESUMED,
+        created_at=now,
+        changes={"deadline": _summary(deadline)},
+    )
+    return deadline
+
+
+def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str) -> None:
+    """What a move does to the clocks (called inside the move's transaction):
+
+    1. Closing the case cancels every open clock.
+    2. Entering info_requested pauses the platform's clocks; leaving it resumes them and meets
+       the seller's reply clock.
+    3. Otherwise the clocks the previous status started were answered by this move: met.
+    4. Clocks of rules triggered by the new status start now.
+    """
+    now = clock.now()
+    open_clocks = list(
+        case.deadlines.filter(state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED])
+    )
+    if to_status in CLOSED:
+        _settle(
+            open_clocks,
+            state=DeadlineState.CANCELLED,
+            event_kind=EventKind.DEADLINE_CANCELLED,
+            now=now,
+        )
+        return
+    running = [d for d in open_clocks if d.state == DeadlineState.RUNNING]
+    if to_status == Status.INFO_REQUESTED:
+        for deadline in running:
+            if deadline.waiting_on == WaitingOn.PLATFORM:
+                deadline_pause(deadline=deadline, now=now)
+    else:
+        if from_status == Status.INFO_REQUESTED:
+            for deadline in open_clocks:
+                if deadline.state == DeadlineState.PAUSED:
+                    deadline_resume(deadline=deadline, now=now)
+        answered = [
+            d
+            for d in running
+            if d.rule_snapshot.get("trigger") == Trigger.STATUS_ENTERED
+            and from_status in (d.rule_snapshot.get("trigger_statuses") or [])
+            and not (from_status == Status.INFO_REQUESTED and d.waiting_on == WaitingOn.PLATFORM)
+        ]
+        _settle(answered, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
+    # A clock still running for a rule (resumed after info_requested) carries on: no twin.
+    still_running = set(
+        case.deadlines.filter(state=DeadlineState.RUNNING).values_list("rule_id", flat=True)
+    )
+    rules = [
+        rule
+        for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.STATUS_ENTERED)
+        if to_status in (rule.trigger_statuses or [])
+        and _matches(rule, case)
+        and rule.pk not in still_running
+    ]
+    for rule in _most_specific(rules):
+        deadline_start(case=case, rule=rule, start=now)
