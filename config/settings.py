@@ -247,6 +247,14 @@ CELERY_BEAT_SCHEDULE = {
     "verify-evidence": {"task": "evidence.tasks.verify_all_evidence", "schedule": 7 * 24 * 3600},
     # Thumbnails are made after each upload; this catches the few whose task was lost.
     "sweep-thumbnails": {"task": "evidence.tasks.sweep_thumbnails", "schedule": 15 * 60},
+    # Deadlines are shown to the minute and a breach must be told promptly; an empty sweep is
+    # two indexed queries. expires: ticks queued while no worker ran are dropped, not replayed
+    # (one sweep catches up on everything due).
+    "sweep-deadlines": {
+        "task": "cases.tasks.sweep_deadlines_task",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------
