@@ -108,6 +108,8 @@ def _summary(deadline: Deadline) -> dict:
     return {
         "id": deadline.pk,
         "rule": deadline.rule_snapshot.get("key"),
+        "name": deadline.rule_snapshot.get("name"),
+        "name_zh": deadline.rule_snapshot.get("name_zh"),
         "due_at": deadline.due_at.isoformat(),
         "waiting_on": deadline.waiting_on,
     }

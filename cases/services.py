@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import clock
 from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Priority, Status
+from cases.deadlines import deadlines_on_status_entered
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case, CaseEvent, ReferenceSequence
@@ -248,6 +249,7 @@ def case_transition(
     2. Check the move against the table; staff-only moves need staff.
     3. Resolving needs an outcome; withdrawing records one; reopening clears it.
     4. Save and write the status event with the note.
+    5. Start, pause, resume or settle the clocks the move affects.
     """
     if to not in Status.values:
         raise DomainError(
@@ -305,6 +307,8 @@ def case_transition(
         changes=changes,
         created_at=now,
     )
+    # Same transaction: a move and what it does to the clocks land together or not at all.
+    deadlines_on_status_entered(case=case, from_status=current, to_status=to)
     return case
 
 

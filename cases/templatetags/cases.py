@@ -5,9 +5,13 @@ from decimal import Decimal, InvalidOperation
 from django import forms, template
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cases.calendar import format_due
 from cases.kinds import KINDS
 from cases.models import Case
 
@@ -149,4 +153,19 @@ def status_badge(case_or_status, label=None):
     return {
         "status": case_or_status,
         "label": label or _choice_label(Status.choices, case_or_status),
+    }
+
+
+@register.filter
+def deadline_line(event) -> str:
+    """ "<rule name> · due 2026-03-09 24:00" for a clock event, in the user's language and zone."""
+    deadline = (event.changes or {}).get("deadline") or {}
+    chinese = (get_language() or "").startswith("zh")
+    name = (deadline.get("name_zh") if chinese else None) or deadline.get("name") or ""
+    due_at = parse_datetime(deadline.get("due_at") or "")
+    if due_at is None:
+        return name
+    return str(_("%(name)s · due %(due)s")) % {
+        "name": name,
+        "due": format_due(due_at, timezone.get_current_timezone()),
     }

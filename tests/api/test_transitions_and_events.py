@@ -107,8 +107,14 @@ def test_events_are_the_timeline_oldest_first(alice_api, alice, carol, alice_cas
     response = alice_api.get(case_url(alice_case, "case-events"))
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert [row["kind"] for row in rows] == ["created", "status_changed", "fields_changed", "note"]
-    created, filed, edited, note = rows
+    assert [row["kind"] for row in rows] == [
+        "created",
+        "status_changed",
+        "deadline_started",  # filing starts the platform's first-response clock
+        "fields_changed",
+        "note",
+    ]
+    created, filed, _started, edited, note = rows
     assert set(created) == {
         "id",
         "kind",
