@@ -10,6 +10,7 @@ from cases import calendar, clock
 from cases.choices import DeadlineState, DeadlineUnit, EventKind, Status, Trigger, WaitingOn
 from cases.lifecycle import CLOSED
 from cases.models import Case, CaseEvent, Deadline, DeadlineRule
+from cases.sweep import next_warning
 
 
 def rule_snapshot(rule: DeadlineRule) -> dict:
@@ -50,13 +51,6 @@ def compute_due(
 # --- Starting, pausing, resuming and settling clocks ------------------------------------------
 
 
-def _warn_at(snapshot: dict, due_at: datetime, *, after: datetime) -> datetime | None:
-    """The earliest warning moment still ahead of `after`, from the rule's warn_before list."""
-    unit = timedelta(hours=1) if snapshot["unit"] == DeadlineUnit.HOURS else timedelta(days=1)
-    moments = sorted(due_at - n * unit for n in snapshot.get("warn_before") or [])
-    return next((m for m in moments if m > after), None)
-
-
 def _matches(rule: DeadlineRule, case: Case) -> bool:
     return (
         (not rule.case_kinds or case.kind in rule.case_kinds)
@@ -91,7 +85,7 @@ def deadline_start(
         waiting_on=rule.waiting_on,
         started_at=start,
         due_at=due.due_at,
-        warn_at=_warn_at(snapshot, due.due_at, after=now),
+        warn_at=next_warning(snapshot, due.due_at, after=now),
         provisional=due.provisional,
         contact=contact,
     )
@@ -155,7 +149,7 @@ def deadline_resume(*, deadline: Deadline, now: datetime) -> Deadline:
         due = calendar.Due(due_at=now + deadline.remaining, provisional=deadline.provisional)
     deadline.state, deadline.due_at = DeadlineState.RUNNING, due.due_at
     deadline.provisional = due.provisional
-    deadline.warn_at = _warn_at(deadline.rule_snapshot, due.due_at, after=now)
+    deadline.warn_at = next_warning(deadline.rule_snapshot, due.due_at, after=now)
     deadline.paused_at, deadline.remaining = None, None
     deadline.save(
         update_fields=["state", "due_at", "provisional", "warn_at", "paused_at", "remaining"]
