@@ -215,3 +215,73 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
     ]
     for rule in _most_specific(rules):
         deadline_start(case=case, rule=rule, start=now)
+
+
+# --- Contacts ---------------------------------------------------------------------------------
+
+_ANSWERS = {"response_received", "decision_received"}
+
+
+def deadlines_on_contact(*, entry) -> None:
+    """What logging a contact does to the clocks (called inside contact_log's transaction):
+
+    1. A reply or decision from a body settles only the clock that body owes: the latest
+       running clock started by a contact with the same body. Our own messages, and anything
+       from the platform, settle nothing: the platform's clocks follow the case's status.
+    2. Rules triggered by this filing (and body) start a clock from when the contact happened;
+       a clock of the same rule for the same body restarts (a new filing resets only its own).
+    3. A follow-up date starts a clock that runs until that date.
+    """
+    case, now = entry.case, clock.now()
+    running = list(
+        case.deadlines.filter(state=DeadlineState.RUNNING).select_related("contact", "rule")
+    )
+    if entry.filing_type in _ANSWERS and entry.body_id is not None:
+        owed = [
+            d
+            for d in running
+            if d.waiting_on == WaitingOn.BODY
+            and d.contact is not None
+            and d.contact.body_id == entry.body_id
+        ]
+        if owed:
+            latest = max(owed, key=lambda d: (d.started_at, d.pk))
+            _settle([latest], state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
+            running.remove(latest)
+    slug = entry.body.slug if entry.body_id else None
+    for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.CONTACT_LOGGED):
+        if rule.unit == DeadlineUnit.UNTIL_DATE:
+            if entry.follow_up_on:
+                deadline_start(
+                    case=case,
+                    rule=rule,
+                    start=entry.occurred_at,
+                    contact=entry,
+                    until=entry.follow_up_on,
+                )
+            continue
+        if rule.trigger_filing_type != entry.filing_type or not _matches(rule, case):
+            continue
+        if rule.trigger_bodies and slug not in rule.trigger_bodies:
+            continue
+        same = [
+            d
+            for d in running
+            if d.rule_id == rule.pk and d.contact is not None and d.contact.body_id == entry.body_id
+        ]
+        _settle(
+            same, state=DeadlineState.CANCELLED, event_kind=EventKind.DEADLINE_CANCELLED, now=now
+        )
+        deadline_start(case=case, rule=rule, start=entry.occurred_at, contact=entry)
+
+
+def deadlines_on_contact_corrected(*, entry) -> None:
+    """A corrected contact restarts the clocks it started, from the corrected facts."""
+    started = list(entry.deadlines.filter(state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED]))
+    _settle(
+        started,
+        state=DeadlineState.CANCELLED,
+        event_kind=EventKind.DEADLINE_CANCELLED,
+        now=clock.now(),
+    )
+    deadlines_on_contact(entry=entry)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import clock
 from cases.choices import EventKind, Status
+from cases.deadlines import deadlines_on_contact, deadlines_on_contact_corrected
 from cases.lifecycle import allowed_targets
 from cases.models import Case, CaseEvent
 from channels.choices import BodyKind, Channel, Direction, FilingType
@@ -237,6 +238,8 @@ def contact_log(*, actor: User, case: Case, **fields: Any) -> LoggedContact:
         created_at=now,
         changes={"contact": _snapshot(entry, evidence)},
     )
+    entry.case = case
+    deadlines_on_contact(entry=entry)
     return LoggedContact(entry, suggested_status(actor=actor, case=case, entry=entry))
 
 
@@ -284,4 +287,6 @@ def contact_correct(*, actor: User, entry: ChannelEntry, **changes: Any) -> Chan
         created_at=now,
         changes={"contact": {"id": entry.pk}, **diff},
     )
+    if {"filing_type", "body", "occurred_at", "follow_up_on"} & set(diff):
+        deadlines_on_contact_corrected(entry=entry)
     return entry
