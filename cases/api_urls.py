@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.api import views
+from cases.api import deadlines, views
 
 app_name = "cases-api"
 urlpatterns = [
@@ -12,4 +12,10 @@ urlpatterns = [
         name="case-transitions",
     ),
     path("cases/<str:reference>/events/", views.CaseEventListView.as_view(), name="case-events"),
+    path(
+        "cases/<str:reference>/deadlines/",
+        deadlines.DeadlineListView.as_view(),
+        name="case-deadlines",
+    ),
+    path("deadline-rules/", deadlines.DeadlineRuleListView.as_view(), name="deadline-rule-list"),
 ]

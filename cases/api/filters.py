@@ -5,13 +5,15 @@ import re
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
-from cases.choices import CaseKind, Platform, Priority, Status
-from cases.models import Case
+from cases import clock
+from cases.choices import CaseKind, DeadlineState, Platform, Priority, Status
+from cases.models import Case, Deadline
 
 # Sync clients ask for "changed since"; outside these bounds a value is a mistake, and
 # PostgreSQL cannot even take some of them (offsets beyond ±15:59, years before 1).
@@ -87,10 +89,25 @@ class CaseFilter(django_filters.FilterSet):
             "Cases changed at or after this time (ISO 8601 with offset; encode “+” as %2B)."
         ),
     )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_overdue",
+        help_text=gettext_lazy(
+            "true: cases with a clock that has run out (running past its due moment, or "
+            "breached); false: cases with none."
+        ),
+    )
 
     class Meta:
         model = Case
-        fields = ["status", "kind", "platform", "priority", "assignee", "updated_since"]
+        fields = ["status", "kind", "platform", "priority", "assignee", "updated_since", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = Deadline.objects.filter(case=OuterRef("pk")).filter(
+            Q(state=DeadlineState.RUNNING, due_at__lte=clock.now())
+            | Q(state=DeadlineState.BREACHED)
+        )
+        return queryset.filter(Exists(late) if value == "true" else ~Exists(late))
 
 
 class AllowListOrdering(BaseFilterBackend):

@@ -7,15 +7,26 @@ business rules (kind details, the lifecycle) and save. Nothing here saves a mode
 from decimal import Decimal
 
 from django import forms
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Platform, Priority, Status
+from cases.choices import (
+    CaseKind,
+    DeadlineState,
+    EventKind,
+    Outcome,
+    PartyRole,
+    Platform,
+    Priority,
+    Status,
+)
 from cases.kinds import KINDS
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Deadline
 from cases.services import NOTE_MAX_LENGTH
 
 
@@ -118,9 +129,36 @@ class DetailsField(serializers.JSONField):
 
 
 class NextDeadlineSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text=gettext_lazy("e.g. platform_response"))
+    kind = serializers.CharField(
+        help_text=gettext_lazy(
+            "Key of the clock's rule, e.g. platform.first_response (see /api/v1/deadline-rules/)."
+        )
+    )
     due_at = serializers.DateTimeField()
-    state = serializers.CharField(help_text=gettext_lazy("running, paused, met, breached"))
+    state = ChoiceField(
+        choices=DeadlineState.choices,
+        help_text=gettext_lazy("Always running: paused and settled clocks are not next."),
+    )
+
+
+def _running_deadlines(case_ref) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(case=case_ref, state=DeadlineState.RUNNING).order_by(
+        "due_at", "id"
+    )
+
+
+def with_next_deadline(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The earliest running clock's rule key and due moment, as two correlated subqueries on
+    the (case, state, due_at) index: the case list reads them with no query per row."""
+    running = _running_deadlines(OuterRef("pk"))
+    return cases.annotate(
+        next_deadline_due_at=Subquery(running.values("due_at")[:1]),
+        next_deadline_rule=Subquery(
+            running.annotate(rule_key=KeyTextTransform("key", "rule_snapshot")).values("rule_key")[
+                :1
+            ]
+        ),
+    )
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -176,8 +214,18 @@ class CaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(NextDeadlineSerializer(allow_null=True))
     def get_next_deadline(self, case: Case) -> dict | None:
-        # Deadlines arrive with the deadlines engine; until then no case has one running.
-        return None
+        if hasattr(case, "next_deadline_due_at"):  # annotated by with_next_deadline
+            due_at, key = case.next_deadline_due_at, case.next_deadline_rule
+        else:  # one case read on its own: one query
+            deadline = _running_deadlines(case).only("due_at", "rule_snapshot").first()
+            if deadline is None:
+                return None
+            due_at, key = deadline.due_at, deadline.rule_snapshot.get("key")
+        if due_at is None:
+            return None
+        return NextDeadlineSerializer(
+            {"kind": key, "due_at": due_at, "state": DeadlineState.RUNNING}, context=self.context
+        ).data
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -149,7 +149,7 @@ def test_every_real_offset_is_accepted(alice_api, alice_case, offset):
     ("query", "param"),
     [
         ("statuss=filed", "statuss"),
-        ("overdue=true", "overdue"),
+        ("overdu=true", "overdu"),
         ("search=保证金", "search"),
         ("status=filed&owner=bob", "owner"),
     ],
