@@ -3,7 +3,9 @@ runs out (`compute_due`, pure, with a worked example per shipped rule), and what
 pausing, resuming and settling does to them. The sweep (cases/sweep.py) warns and breaches."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.forms.models import model_to_dict
 
 from cases import calendar, clock
@@ -285,3 +287,41 @@ def deadlines_on_contact_corrected(*, entry) -> None:
         now=clock.now(),
     )
     deadlines_on_contact(entry=entry)
+
+
+# --- Dates in the case details ----------------------------------------------------------------
+
+
+def deadlines_on_details(*, case: Case) -> None:
+    """Clocks that run from a date in the case details (goods received; harm learned of).
+    A changed date restarts its clock; a removed date cancels it. Runs inside the create or
+    update transaction."""
+    now, zone = clock.now(), ZoneInfo(settings.TIME_ZONE)
+    rules = [
+        rule
+        for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.DETAIL_DATE)
+        if _matches(rule, case)
+    ]
+    open_clocks = {
+        d.rule_id: d
+        for d in case.deadlines.filter(
+            rule__in=rules, state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED]
+        )
+    }
+    for rule in rules:
+        raw = (case.details or {}).get(rule.trigger_detail)
+        day = date.fromisoformat(raw) if raw else None
+        current = open_clocks.get(rule.pk)
+        if current is not None:
+            if day is not None and current.started_at.astimezone(zone).date() == day:
+                continue
+            _settle(
+                [current],
+                state=DeadlineState.CANCELLED,
+                event_kind=EventKind.DEADLINE_CANCELLED,
+                now=now,
+            )
+        if day is not None:
+            # The day itself is not counted: the period starts on the next local day.
+            start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+            deadline_start(case=case, rule=rule, start=start)

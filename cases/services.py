@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import clock
 from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Priority, Status
-from cases.deadlines import deadlines_on_status_entered
+from cases.deadlines import deadlines_on_details, deadlines_on_status_entered
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case, CaseEvent, ReferenceSequence
@@ -175,6 +175,7 @@ def case_create(
     CaseEvent.objects.create(
         case=case, kind=EventKind.CREATED, actor=actor, to_status=Status.DRAFT, created_at=now
     )
+    deadlines_on_details(case=case)
     return case
 
 
@@ -221,6 +222,8 @@ def case_update(*, actor: User, case: Case, **changes: Any) -> Case:
         changes=diff,
         created_at=case.updated_at,
     )
+    if "details" in diff:
+        deadlines_on_details(case=case)
     return case
 
 

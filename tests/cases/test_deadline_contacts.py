@@ -110,3 +110,26 @@ def test_correcting_when_a_filing_happened_recomputes_its_clock(alice, alice_cas
     reports = clocks(alice_case, rule__key="samr.report_verify")
     assert [c.state for c in reports] == ["cancelled", "running"]
     assert reports[1].due_at == at(2026, 3, 25, 0, 0)
+
+
+def test_dates_in_the_details_run_their_clocks_and_follow_edits(alice, make_case):
+    from cases.services import case_update
+    from tests.conftest import DETAILS
+
+    details = {
+        **DETAILS["purchase_complaint"],
+        "purchased_on": "2026-02-26",
+        "goods_received_on": "2026-03-02",
+    }
+    case = make_case(alice, kind="purchase_complaint", platform="taobao", details=details)
+    (ret,) = clocks(case, rule__key="consumer.no_reason_return")
+    assert ret.due_at == at(2026, 3, 10, 0, 0)  # 7 natural days, 24:00 on 03-09
+
+    case_update(actor=alice, case=case, details={**details, "harm_learned_on": "2026-03-01"})
+    assert clocks(case, rule__key="civil.limitation")[0].due_at == at(2029, 3, 2, 0, 0)
+    assert [c.state for c in clocks(case, rule__key="consumer.no_reason_return")] == ["running"]
+
+    case_update(actor=alice, case=case, details={**details, "goods_received_on": "2026-03-03"})
+    states = [c.state for c in clocks(case, rule__key="consumer.no_reason_return")]
+    assert states == ["cancelled", "running"]
+    assert clocks(case, rule__key="civil.limitation")[0].state == "cancelled"  # date removed
