@@ -24,7 +24,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.api import ErrorSerializer
-from cases.api.pagination import KeysetPagination
+from cases.api.pagination import KeysetPagination, WholeListPagination
 from cases.api.serializers import ChoiceField, OptionalChoiceField, StrictInputSerializer
 from cases.api.views import ERRORS, REFERENCE, CaseAPIView
 from cases.choices import Platform, Status
@@ -525,22 +525,9 @@ class ContactDetailView(CaseAPIView):
 # --- Bodies ------------------------------------------------------------------------------
 
 
-class BodyPagination(KeysetPagination):
-    # The directory is a few dozen rows: one page holds it all, in the same envelope as every
-    # other list so clients page through it the same way.
-    page_size = 100
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = str(gettext_lazy("Results per page (default 100)."))
-        return parameters
-
-
 class BodyListView(CaseAPIView):
     serializer_class = BodySerializer
-    pagination_class = BodyPagination
+    pagination_class = WholeListPagination
 
     def allowed_query_params(self) -> list[str]:
         return ["cursor", "page_size"]

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 
-from cases.api.pagination import KeysetPagination
+from cases.api.pagination import WholeListPagination
 from cases.api.serializers import ChoiceField, OptionalChoiceField
 from cases.api.views import REFERENCE, CaseAPIView, _errors
 from cases.choices import (
@@ -215,19 +215,6 @@ class DeadlineRuleSerializer(serializers.ModelSerializer):
 
 
 # --- Views -------------------------------------------------------------------------------
-
-
-class WholeListPagination(KeysetPagination):
-    # A few dozen rules, a handful of clocks per case: one page holds them all, in the
-    # envelope of every other list (as /api/v1/bodies/).
-    page_size = 100
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = str(gettext_lazy("Results per page (default 100)."))
-        return parameters
 
 
 class DeadlineListView(CaseAPIView):

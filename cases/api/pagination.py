@@ -220,3 +220,17 @@ class KeysetPagination(BasePagination):
                 },
             },
         ]
+
+
+class WholeListPagination(KeysetPagination):
+    """For short tables (the directory, the rules, a case's clocks): one page holds them all,
+    in the same envelope as every other list, so clients page through it the same way."""
+
+    page_size = 100
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = str(gettext_lazy("Results per page (default 100)."))
+        return parameters
