@@ -18,30 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from channels.choices import BodyKind, FilingType
 from channels.models import ChannelEntry, ExternalBody
 
-# The rule keys of DEADLINE-RULES.md. Until deadline rules are rows of their own, a body may
-# only name one of these; a typo would silently start no clock.
-DEADLINE_RULE_KEYS = (
-    "platform.first_response.urgent",
-    "platform.first_response",
-    "platform.decision",
-    "seller.reply",
-    "appeal.window",
-    "deposit.exit_review",
-    "deposit.refund_arrival",
-    "ecom.counter_notice_wait",
-    "consumer.refund_after_return",
-    "consumer.no_reason_return",
-    "samr.accept_decision",
-    "samr.mediation_max",
-    "samr.report_verify",
-    "odr.firm_negotiation",
-    "arbitration.accept",
-    "court.filing_decision",
-    "court.appeal",
-    "legal_aid.decision",
-    "civil.limitation",
-    "follow_up",
-)
+
+def deadline_rule_keys() -> list[str]:
+    """The keys a body may name: the deadline rules as they are in the database, so a rule
+    staff add is usable at once and a typo (which would start no clock) is refused."""
+    from cases.models import DeadlineRule
+
+    return list(DeadlineRule.objects.order_by("key").values_list("key", flat=True))
 
 
 def _with_values(message, values):
@@ -55,9 +38,14 @@ class KeyListField(forms.CharField):
     widget = forms.TextInput(attrs={"size": 80})
 
     def __init__(self, *, allowed, **kwargs):
-        self.allowed = tuple(allowed)
+        # A callable is read at validation time (the rules live in the database).
+        self._allowed = allowed if callable(allowed) else tuple(allowed)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return tuple(self._allowed()) if callable(self._allowed) else self._allowed
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -104,13 +92,10 @@ class KeyListField(forms.CharField):
 class ExternalBodyForm(forms.ModelForm):
     rule_keys = KeyListField(
         label=_("deadline rules"),
-        allowed=DEADLINE_RULE_KEYS,
-        help_text=_with_values(
-            _(
-                "Keys of the deadline rules that filing here starts, separated by commas. "
-                "Allowed: %(values)s."
-            ),
-            DEADLINE_RULE_KEYS,
+        allowed=deadline_rule_keys,
+        help_text=_(
+            "Keys of the deadline rules that filing here starts, separated by commas "
+            "(see Deadline rules)."
         ),
     )
     consumer_only_filings = KeyListField(

@@ -8,7 +8,7 @@ from django.apps import apps as global_apps
 from django.utils import translation
 
 from cases.choices import CaseKind, PartyRole, Platform
-from channels.admin import DEADLINE_RULE_KEYS
+from channels.admin import deadline_rule_keys
 from channels.choices import BodyKind, FilingType
 from channels.guidance import consumer_only_refusal, platform_body_slug, routes_for
 from channels.models import ExternalBody
@@ -127,8 +127,9 @@ def test_rule_keys_are_those_of_deadline_rules(bodies):
         ), slug
 
 
-def test_the_admin_knows_the_same_rule_keys():
-    assert set(DEADLINE_RULE_KEYS) == RULE_KEYS
+def test_every_documented_rule_is_one_the_admin_accepts():
+    # The admin reads the shipped rules; each key of DEADLINE-RULES.md is among them.
+    assert set(deadline_rule_keys()) >= RULE_KEYS
 
 
 def test_clocks_cite_their_source(bodies):
