@@ -44,6 +44,15 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=settings.TIME_ZONE, choices=_time_zone_choices
     )
+    # E-mails are written in this language (a browser's choice is not known to a worker).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    email_notifications = models.BooleanField(
+        _("e-mail notifications"),
+        default=True,
+        help_text=_("Also send notifications by e-mail. They always appear in the app."),
+    )
 
     objects = UserManager()
 

@@ -73,6 +73,8 @@ class EventKind(models.TextChoices):
     DEADLINE_MET = "deadline_met", _("Deadline met")
     DEADLINE_BREACHED = "deadline_breached", _("Deadline breached")
     DEADLINE_CANCELLED = "deadline_cancelled", _("Deadline cancelled")
+    DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended")
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("Deadline recalculated")
 
 
 class DeadlineState(models.TextChoices):
@@ -117,3 +119,4 @@ class NotificationKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     CONTACT_LOGGED = "contact_logged", _("New contact")
     EVIDENCE_ADDED = "evidence_added", _("New evidence")
+    CASE_CHANGED = "case_changed", _("Case changed")

@@ -375,10 +375,17 @@ class Notification(models.Model):
         Deadline, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
+    # The change it reports, when a person made it (status moved, contact logged…).
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+    )
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    # Backoff after a failed attempt: the re-send sweep leaves the row alone until then.
+    email_next_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    email_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
     email_wanted = models.BooleanField(_("e-mail wanted"), default=True)
 
     class Meta:
