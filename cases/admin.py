@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from cases.calendar_services import calendar_override_delete, calendar_override_save
 from cases.choices import BreachAction, CaseKind, Platform, Status
 from cases.models import (
     CalendarOverride,
@@ -266,13 +267,51 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        # Saving the rule is all: no running clock is touched (each keeps its snapshot).
+        super().save_model(request, obj, form, change)
+        if change:
+            self.message_user(
+                request,
+                _(
+                    "Clocks already running keep the rule as it was when they started; "
+                    "clocks started from now on use the new values."
+                ),
+            )
+
+
+class CalendarOverrideForm(forms.ModelForm):
+    class Meta:
+        model = CalendarOverride
+        fields = ["date", "region", "is_working_day", "source", "note"]
+
+    def clean_region(self):
+        # Before the one-per-day check: the calendar reads upper-case codes ("CN").
+        return self.cleaned_data["region"].strip().upper()
+
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Saving or deleting an override recomputes the running clocks over that day, in the
+    background (cases.calendar_services)."""
+
+    form = CalendarOverrideForm
     list_display = ("date", "region", "is_working_day", "source")
     list_filter = ("region", "is_working_day")
     search_fields = ("source", "note")
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        try:
+            calendar_override_save(actor=request.user, override=obj)
+        except DomainError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+
+    def delete_model(self, request, obj):
+        calendar_override_delete(actor=request.user, overrides=[obj])
+
+    def delete_queryset(self, request, queryset):
+        calendar_override_delete(actor=request.user, overrides=queryset)
 
 
 @admin.register(Deadline)

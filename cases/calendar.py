@@ -70,6 +70,10 @@ def _library_is_published(day: date, region: str) -> bool:
 def _load_overrides(region: str, year: int) -> dict[date, bool]:
     # Looked up lazily so this module imports (and works, with no overrides) before the model
     # exists and inside migrations.
+    # Never cached beyond one Calendar (one computation): an override saved or deleted in the
+    # admin applies from its commit in every process, the web's and a long-running worker's,
+    # with nothing to invalidate (cases.calendar_services). Only the libraries' calendars,
+    # which no override changes, are cached (_library_calendar).
     try:
         model = apps.get_model("cases", "CalendarOverride")
     except LookupError:
