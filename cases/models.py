@@ -318,6 +318,8 @@ class Deadline(models.Model):
     # Working (or wall) time left when paused; the clock resumes from it.
     remaining = models.DurationField(_("remaining when paused"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    # Paused by support staff: only staff resume it, leaving info_requested does not.
+    paused_by_staff = models.BooleanField(_("paused by staff"), default=False)
     # The contact that started it (a 12315 complaint, a lawsuit…), when one did.
     contact = models.ForeignKey(
         "channels.ChannelEntry",
@@ -346,6 +348,12 @@ class Deadline(models.Model):
             ),
             # A case's clocks: WHERE case_id = ? ORDER BY due_at.
             models.Index(fields=["case", "state", "due_at"], name="cases_deadline_case"),
+            # Staff dashboard's breached list: WHERE state = 'breached' ORDER BY settled_at DESC.
+            models.Index(
+                fields=["-settled_at"],
+                name="cases_deadline_breached",
+                condition=Q(state=DeadlineState.BREACHED),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
