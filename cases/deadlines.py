@@ -610,7 +610,13 @@ def deadline_extend(
         actor=actor,
         note=reason,
         created_at=now,
-        changes={"deadline": _summary(deadline), **changes},
+        # "by" says how: the recompute can tell working days (which a calendar edit moves)
+        # from a moment set by hand (which it does not).
+        changes={
+            "deadline": _summary(deadline),
+            **changes,
+            "by": {name: amount.isoformat() if name == "due_at" else amount},
+        },
     )
     _touch(case, now)
     _notify(event, case)

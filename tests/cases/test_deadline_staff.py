@@ -348,6 +348,8 @@ def test_each_action_is_an_event_with_who_why_and_old_and_new_due(carol, in_revi
     # The resume records the working time it ran out from (the recompute reads it).
     assert resumed.changes["remaining"] == {"old": "P6DT12H00M00S", "new": None}
     assert datetime.fromisoformat(resumed.changes["due_at"]["new"]) == at(2026, 3, 19)
+    assert extended_paused.changes["by"] == {"working_days": 1}
+    assert extended.changes["by"] == {"working_days": 2}
     assert {k: datetime.fromisoformat(v) for k, v in extended.changes["due_at"].items()} == {
         "old": at(2026, 3, 19),
         "new": at(2026, 3, 21),
