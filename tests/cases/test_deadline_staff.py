@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import Http404
+from django.test import Client
+from django.urls import reverse
 
 from cases.deadlines import deadline_extend, deadline_staff_pause, deadline_staff_resume
 from cases.models import CaseEvent, Deadline, Notification
@@ -374,3 +376,134 @@ def test_a_refused_action_writes_nothing(carol, in_review):
     with pytest.raises(ConflictError):
         resume(carol, decision, at(2026, 3, 5, 12, 0))
     assert (CaseEvent.objects.count(), Notification.objects.count()) == before
+
+
+# --- Web pages ----------------------------------------------------------------------------
+
+
+class HttpsClient(Client):
+    def generic(self, method, path, *args, **extra):
+        extra["secure"] = True
+        extra.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+        return super().generic(method, path, *args, **extra)
+
+
+def web(user):
+    client = HttpsClient()
+    client.force_login(user)
+    return client
+
+
+def action_url(case, deadline, action):
+    return reverse(f"cases:deadline_{action}", args=[case.reference, deadline.pk])
+
+
+def post(user, url, data, when):
+    with moment(when):
+        return web(user).post(url, data)
+
+
+@pytest.mark.parametrize("action", ["pause", "resume", "extend"])
+def test_staff_get_a_page_per_action(carol, in_review, action):
+    decision = clock(in_review, "platform.decision")
+    with moment(at(2026, 3, 5, 12, 0)):
+        response = web(carol).get(action_url(in_review, decision, action))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Platform&#x27;s decision" in html
+    assert 'name="reason"' in html
+    assert ('name="working_days"' in html) == (action == "extend")
+
+
+@pytest.mark.parametrize("action", ["pause", "resume", "extend"])
+def test_sellers_get_404_on_the_actions_even_on_their_own_case(alice, bob, in_review, action):
+    decision = clock(in_review, "platform.decision")
+    url = action_url(in_review, decision, action)
+    for seller in (alice, bob):
+        assert web(seller).get(url).status_code == 404
+        response = post(seller, url, {"reason": "x", "hours": "2"}, at(2026, 3, 5, 12, 0))
+        assert response.status_code == 404
+    decision.refresh_from_db()
+    assert decision.state == "running" and decision.due_at == at(2026, 3, 14)
+
+
+def test_a_clock_of_another_case_is_404(alice, carol, in_review, make_case):
+    other = make_case(alice)
+    decision = clock(in_review, "platform.decision")
+    assert web(carol).get(action_url(other, decision, "pause")).status_code == 404
+    missing = reverse("cases:deadline_pause", args=[in_review.reference, 999999])
+    assert web(carol).get(missing).status_code == 404
+
+
+def test_staff_pause_on_the_web_and_come_back_to_the_clocks(alice, carol, in_review):
+    decision = clock(in_review, "platform.decision")
+    response = post(
+        carol,
+        action_url(in_review, decision, "pause"),
+        {"reason": "平台春节放假"},
+        at(2026, 3, 6, 12, 0),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{in_review.get_absolute_url()}#clocks"
+    decision.refresh_from_db()
+    assert (decision.state, decision.paused_by_staff) == ("paused", True)
+    event = CaseEvent.objects.get(case=in_review, kind="deadline_paused")
+    assert (event.actor, event.note) == (carol, "平台春节放假")
+
+
+def test_a_missing_reason_redisplays_the_form(carol, in_review):
+    decision = clock(in_review, "platform.decision")
+    response = post(
+        carol, action_url(in_review, decision, "pause"), {"reason": "  "}, at(2026, 3, 6, 12, 0)
+    )
+    assert response.status_code == 400
+    assert "Give a reason" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.state == "running"
+
+
+def test_resuming_a_running_clock_is_a_conflict_shown_on_the_form(carol, in_review):
+    decision = clock(in_review, "platform.decision")
+    response = post(
+        carol, action_url(in_review, decision, "resume"), {"reason": "恢复"}, at(2026, 3, 6, 12, 0)
+    )
+    assert response.status_code == 409
+    assert "nothing to resume" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Say how much longer"),
+        ({"working_days": "1", "hours": "3"}, "only one"),
+        ({"working_days": "0"}, "greater than or equal to 1"),
+        ({"due_on": "2026-03-12"}, "later than the current one"),
+    ],
+)
+def test_a_bad_extension_redisplays_the_form_with_what_was_typed(carol, in_review, data, message):
+    decision = clock(in_review, "platform.decision")
+    response = post(
+        carol,
+        action_url(in_review, decision, "extend"),
+        {"reason": "平台同意延期", **data},
+        at(2026, 3, 6, 12, 0),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "平台同意延期" in html
+    decision.refresh_from_db()
+    assert decision.due_at == at(2026, 3, 14)
+
+
+def test_extending_to_a_day_ends_at_24_00_that_day_in_the_users_zone(carol, in_review):
+    decision = clock(in_review, "platform.decision")
+    response = post(
+        carol,
+        action_url(in_review, decision, "extend"),
+        {"reason": "平台书面同意延期至 3 月 20 日", "due_on": "2026-03-20"},
+        at(2026, 3, 6, 12, 0),
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.due_at == at(2026, 3, 21, 0, 0)

@@ -25,12 +25,15 @@ def client():
 
 # Page → the most queries it may run (session, user, and the page's own).
 BUDGET = {
-    "dashboard": 5,  # counts per status, the open cases; staff: the latest integrity check
+    # counts per status, the open cases, the clocks due soon, the breached ones, the calendar
+    # overrides their countdowns need; staff: the latest integrity check
+    "dashboard": 8,
     "list": 4,  # paginator count, the page
     "list_filtered": 4,
     # the case with owner and assignee, the timeline with actors, the evidence, the contacts
-    # (and their evidence, when there are any), the directory of bodies
-    "detail": 8,
+    # (and their evidence, when there are any), the directory of bodies, the clocks, the
+    # calendar overrides their countdowns need
+    "detail": 10,
     "edit": 3,  # the case
 }
 

@@ -1,5 +1,6 @@
 """The case page runs the same number of queries with 1 contact as with 100: session, user,
-the case, the evidence, the events, the contacts, their evidence, the directory."""
+the case, the evidence, the events, the contacts, their evidence, the directory, the clocks and
+the calendar overrides their countdowns need."""
 
 import datetime
 
@@ -12,9 +13,9 @@ from tests.channels.web import list_url
 
 pytestmark = pytest.mark.usefixtures("directory")
 
-CASE_PAGE = 8
+CASE_PAGE = 10
 # The channel's contacts (no events), then every contact for the chips and "waiting for a reply".
-CASE_PAGE_FILTERED = 9
+CASE_PAGE_FILTERED = 11
 CONTACT_LIST = 5  # session, user, the case, the contacts, their evidence
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from evidence.services import evidence_remove, evidence_update
 from tests.evidence import corpus
 
-CASE_PAGE = 7  # … and the contacts (none here) and the directory of bodies
+# … and the contacts (none here), the directory of bodies, the clocks and the calendar overrides
+CASE_PAGE = 9
 SECTION = 4  # session, user, case, evidence
 
 
