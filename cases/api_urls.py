@@ -17,5 +17,20 @@ urlpatterns = [
         deadlines.DeadlineListView.as_view(),
         name="case-deadlines",
     ),
+    path(
+        "cases/<str:reference>/deadlines/<int:deadline_id>/pause/",
+        deadlines.DeadlinePauseView.as_view(),
+        name="case-deadline-pause",
+    ),
+    path(
+        "cases/<str:reference>/deadlines/<int:deadline_id>/resume/",
+        deadlines.DeadlineResumeView.as_view(),
+        name="case-deadline-resume",
+    ),
+    path(
+        "cases/<str:reference>/deadlines/<int:deadline_id>/extend/",
+        deadlines.DeadlineExtendView.as_view(),
+        name="case-deadline-extend",
+    ),
     path("deadline-rules/", deadlines.DeadlineRuleListView.as_view(), name="deadline-rule-list"),
 ]

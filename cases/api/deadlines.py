@@ -1,19 +1,31 @@
-"""Deadline API: a case's clocks, and the rules that start them.
+"""Deadline API: a case's clocks, the rules that start them, and support staff's pause,
+resume and extend.
 
 Thin like the other case APIs: the case is found through `case_get_for` (404 alike for missing
 and not yours), the clocks are read, rendered. Clocks are started, paused and settled by the
-case's moves and contacts (`cases.deadlines`), never through this API.
+case's moves and contacts (`cases.deadlines`); by hand, only support staff pause, resume and
+extend them, with a reason, through the same services as the web pages.
 """
+
+from datetime import UTC
 
 from django.utils.duration import duration_iso_string
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
+from rest_framework.response import Response
 
 from cases.api.pagination import WholeListPagination
-from cases.api.serializers import ChoiceField, OptionalChoiceField
-from cases.api.views import REFERENCE, CaseAPIView, _errors
+from cases.api.serializers import ChoiceField, OptionalChoiceField, StrictInputSerializer
+from cases.api.views import ERRORS, REFERENCE, CaseAPIView, _errors
 from cases.choices import (
     BreachAction,
     CaseKind,
@@ -25,8 +37,16 @@ from cases.choices import (
     Trigger,
     WaitingOn,
 )
+from cases.deadlines import (
+    EXTEND_MAX_HOURS,
+    EXTEND_MAX_WORKING_DAYS,
+    REASON_MAX_LENGTH,
+    deadline_extend,
+    deadline_staff_pause,
+    deadline_staff_resume,
+)
 from cases.models import Deadline, DeadlineRule
-from cases.selectors import case_get_for
+from cases.selectors import case_get_for, deadline_get_for_staff
 from channels.choices import FilingType
 
 ACCEPT_LANGUAGE = OpenApiParameter(
@@ -265,3 +285,186 @@ class DeadlineRuleListView(CaseAPIView):
         rules = DeadlineRule.objects.filter(active=True).order_by("key", "id")
         page = self.paginate_queryset(rules)
         return self.get_paginated_response(DeadlineRuleSerializer(page, many=True).data)
+
+
+# --- Staff: pause, resume, extend ----------------------------------------------------------
+
+DEADLINE_ID = OpenApiParameter(
+    "deadline_id",
+    int,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("The clock's id, as in the case's clocks list."),
+)
+
+
+class DeadlineReasonSerializer(StrictInputSerializer):
+    """Why: saved on the case's timeline, where the seller reads it."""
+
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH,
+        help_text=gettext_lazy("Why; the seller reads it on the case's timeline."),
+    )
+
+    def unexpected_field_message(self, name: str) -> str:
+        return _("Unknown field. Fields you can set: %(fields)s.") % {
+            "fields": ", ".join(self.fields)
+        }
+
+
+class DeadlineExtendSerializer(DeadlineReasonSerializer):
+    """Give exactly one of working_days, hours or due_at."""
+
+    working_days = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=EXTEND_MAX_WORKING_DAYS,
+        help_text=gettext_lazy(
+            "Working days more, counted from the current due moment (China's calendar). "
+            "On a paused clock: added to the time it keeps (working-day clocks only)."
+        ),
+    )
+    hours = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=EXTEND_MAX_HOURS,
+        help_text=gettext_lazy("Hours more, of wall time (or of working time, paused)."),
+    )
+    due_at = serializers.DateTimeField(
+        required=False,
+        help_text=gettext_lazy(
+            "A new due moment, later than the current one and still ahead; running clocks "
+            "only. ISO 8601 with its offset, e.g. 2026-03-20T24:00 is 2026-03-21T00:00:00+08:00."
+        ),
+    )
+
+    def validate_due_at(self, value):
+        # PostgreSQL refuses offsets beyond ±15:59 and pre-1901 local times carry LMT offsets:
+        # keep to a sensible range, in UTC.
+        value = value.astimezone(UTC)
+        if not 2000 <= value.year <= 2200:
+            raise serializers.ValidationError(_("Give a moment between 2000 and 2200."))
+        return value
+
+    def validate(self, data):
+        given = [name for name in ("working_days", "hours", "due_at") if name in data]
+        if len(given) != 1:
+            message = _("Give exactly one of working_days, hours or due_at.")
+            raise serializers.ValidationError({(given[1:] or ["working_days"])[0]: [message]})
+        return data
+
+
+class DeadlineConflictSerializer(serializers.Serializer):
+    """409 body: the clock's state does not allow it."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(required=False)
+    state = ChoiceField(choices=DeadlineState.choices, help_text=gettext_lazy("The clock's state."))
+
+
+def _staff_schema(operation_id, summary, description, request, examples):
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=description,
+        parameters=[REFERENCE, DEADLINE_ID, ACCEPT_LANGUAGE],
+        request=request,
+        examples=examples,
+        responses={
+            200: DeadlineSerializer,
+            404: OpenApiResponse(
+                ERRORS[404].response,
+                description="No such case or clock, or you are not support staff.",
+            ),
+            409: OpenApiResponse(
+                DeadlineConflictSerializer,
+                description="The clock's state does not allow it (e.g. resume a running clock).",
+            ),
+            **_errors(400, 401, 429),
+        },
+        tags=["deadlines"],
+    )
+
+
+class _DeadlineActionView(CaseAPIView):
+    input_serializer = DeadlineReasonSerializer
+    service = None
+
+    def post(self, request, reference, deadline_id):
+        # Found (or 404) before the input is read: a seller learns nothing from a 400.
+        deadline = deadline_get_for_staff(
+            actor=request.user, reference=reference, deadline_id=deadline_id
+        )
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deadline = type(self).service(actor=request.user, deadline=deadline, **data.validated_data)
+        return Response(DeadlineSerializer(deadline).data)
+
+
+class DeadlinePauseView(_DeadlineActionView):
+    serializer_class = DeadlineReasonSerializer
+    service = staticmethod(deadline_staff_pause)
+
+    @_staff_schema(
+        "cases_deadlines_pause",
+        gettext_lazy("Pause a clock (support staff)"),
+        gettext_lazy(
+            "Stops a running clock, keeping the time it has left exactly (working time for "
+            "working-day rules). A clock paused because information was requested becomes a "
+            "staff pause: the case leaving info_requested no longer resumes it. The reason "
+            "goes on the timeline and the seller is told."
+        ),
+        DeadlineReasonSerializer,
+        [OpenApiExample("Platform on holiday", request_only=True, value={"reason": "春节放假"})],
+    )
+    def post(self, request, reference, deadline_id):
+        return super().post(request, reference, deadline_id)
+
+
+class DeadlineResumeView(_DeadlineActionView):
+    serializer_class = DeadlineReasonSerializer
+    service = staticmethod(deadline_staff_resume)
+
+    @_staff_schema(
+        "cases_deadlines_resume",
+        gettext_lazy("Resume a clock (support staff)"),
+        gettext_lazy(
+            "Restarts a paused clock from the time it had left, on today's calendar; the "
+            "response has its new due moment."
+        ),
+        DeadlineReasonSerializer,
+        [OpenApiExample("Platform back", request_only=True, value={"reason": "平台已恢复处理"})],
+    )
+    def post(self, request, reference, deadline_id):
+        return super().post(request, reference, deadline_id)
+
+
+class DeadlineExtendView(_DeadlineActionView):
+    serializer_class = DeadlineExtendSerializer
+    input_serializer = DeadlineExtendSerializer
+    service = staticmethod(deadline_extend)
+
+    @_staff_schema(
+        "cases_deadlines_extend",
+        gettext_lazy("Extend a clock (support staff)"),
+        gettext_lazy(
+            "Gives a running or paused clock more time: working days or hours more, or a new "
+            "due moment (running clocks). Never less: an earlier or past moment is refused. "
+            "The next warning and the provisional mark are recomputed."
+        ),
+        DeadlineExtendSerializer,
+        [
+            OpenApiExample(
+                "Two working days more",
+                request_only=True,
+                value={"reason": "平台书面同意延期两个工作日", "working_days": 2},
+            ),
+            OpenApiExample(
+                "To the end of a day",
+                request_only=True,
+                value={"reason": "12315 延长受理期限", "due_at": "2026-03-21T00:00:00+08:00"},
+            ),
+        ],
+    )
+    def post(self, request, reference, deadline_id):
+        return super().post(request, reference, deadline_id)
