@@ -3,11 +3,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import User
-from cases.choices import CaseKind, EventKind
+from cases.choices import CaseKind, DeadlineState, EventKind
 from cases.management.commands.seed_demo import DEMO_PASSWORD
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Deadline
+from cases.sweep import sweep_deadlines
 from channels.models import ChannelEntry
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +81,41 @@ def test_demo_cases_have_contacts_logged_through_the_service():
     for contact in contacts:
         assert contact.occurred_at <= contact.logged_at
         assert contact.summary and contact.counterpart
+
+
+def test_demo_clocks_warn_and_run_out_minutes_after_seeding():
+    """`make run` seeds, then starts the worker with its minute sweep: some clocks must move
+    while someone watches."""
+    seeded = timezone.now()
+    _seed(force=True)
+    soon = seeded + datetime.timedelta(minutes=10)
+
+    clocks = Deadline.objects.all()
+    states = set(clocks.values_list("state", flat=True))
+    assert {DeadlineState.RUNNING, DeadlineState.PAUSED, DeadlineState.MET} <= states
+    running = clocks.filter(state=DeadlineState.RUNNING)
+    # Both still ahead when the worker starts, and within ten minutes. (Near midnight a
+    # day-period clock of the older stories may fall in the window too: find ours by rule.)
+    due_soon = running.filter(due_at__gt=seeded, due_at__lte=soon)
+    warn_soon = running.filter(warn_at__gt=seeded, warn_at__lte=soon)
+    runs_out = due_soon.get(rule_snapshot__key="seller.reply")
+    warns = warn_soon.get(rule_snapshot__key="platform.first_response.urgent")
+    assert runs_out.case.status == "info_requested"
+    # The platform's clock on that case waits, keeping its time.
+    paused = runs_out.case.deadlines.get(state=DeadlineState.PAUSED)
+    assert paused.waiting_on == "platform" and paused.remaining > datetime.timedelta(0)
+    assert warns.case.priority == "urgent"
+
+    # What the worker's sweep does with them in the next ten minutes.
+    sweep_deadlines(now=seeded + datetime.timedelta(minutes=1))
+    sweep_deadlines(now=soon)
+    runs_out.refresh_from_db()
+    warns.refresh_from_db()
+    assert runs_out.state == DeadlineState.BREACHED
+    assert (warns.state, warns.warnings_sent) == (DeadlineState.RUNNING, 1)
+    assert CaseEvent.objects.filter(
+        kind=EventKind.DEADLINE_WARNED, case=runs_out.case
+    ).exists()  # warned at the first tick: its warning moment had passed
 
 
 def test_running_it_twice_creates_nothing_new():

@@ -6,6 +6,13 @@ Everything is written through the services (`user_create`, `case_create`, `case_
 happened. Evidence files are small real images, PDFs and text made in code (`evidence.demo`).
 Contacts (calls, tickets, filings with 12315 …) name bodies of the shipped directory. Idempotent:
 users are found by username and cases by owner and title, and whatever exists is left alone.
+
+The services start, pause and settle the cases' clocks as the steps happen. The last two stories
+are timed to the minute from the moment of seeding, so that the worker `make run` starts has
+something to do at once: a seller's 24-hour reply clock that warns at the first tick and runs
+out five minutes after seeding, and an urgent first-response clock whose warning comes three
+minutes after seeding (see CLOCK_STORIES). Their other clocks are paused or met; older stories
+leave clocks that ran out days ago, which the first sweep breaches.
 """
 
 import contextlib
@@ -35,6 +42,8 @@ from evidence.services import evidence_attach
 DEMO_PASSWORD = "recourse-demo"
 # A call or ticket is logged a little after it happened.
 CONTACT_LOGGED_AFTER = datetime.timedelta(minutes=25)
+# A case timed to the minute is created this long before its first step.
+CREATED_BEFORE_FIRST_STEP = datetime.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,9 @@ class Contact:
 
 @dataclass(frozen=True)
 class Step:
-    """One thing that happened `days_ago` days ago at `hour` o'clock (Asia/Shanghai): files
-    uploaded, contacts logged, then a move or a note."""
+    """One thing that happened `days_ago` days ago at `hour` o'clock (Asia/Shanghai), or
+    exactly `ago` before the seeding when given: files uploaded, contacts logged, then a move
+    or a note."""
 
     days_ago: int
     hour: int
@@ -97,6 +107,13 @@ class Step:
     recovered: str | None = None
     proofs: tuple[Proof, ...] = ()
     contacts: tuple[Contact, ...] = ()
+    ago: datetime.timedelta | None = None
+
+
+def _ago(ago: datetime.timedelta, by: str, to: str = "", **fields) -> Step:
+    """A step timed to the minute before the seeding: for clocks that must run out (or warn)
+    a few minutes after `make run` starts, whatever the time of day."""
+    return Step(ago.days, 0, by, to, ago=ago, **fields)
 
 
 @dataclass(frozen=True)
@@ -778,6 +795,122 @@ def stories() -> list[Story]:
                 Step(23, 10, "wanghao", "withdrawn", "商家同意换新，撤回投诉。"),
             ],
         ),
+        *clock_stories(),
+    ]
+
+
+def clock_stories() -> list[Story]:
+    """Cases whose clocks run out minutes after the seeding, so the worker's sweep (every
+    minute, with the beat `make run` embeds) visibly warns and breaches them.
+
+    1. The platform asked the seller for papers 23 h 55 min ago: the 24-hour seller.reply
+       clock is past its warning (6 h before) and runs out 5 minutes after seeding; the
+       platform's decision clock is paused meanwhile and its first response met.
+    2. An urgent appeal filed 19 h 57 min ago: the platform's 24-hour first response warns
+       4 hours before, 3 minutes after seeding, and runs out 4 h 3 min after it."""
+    return [
+        Story(
+            owner="lina",
+            kind="store_removal",
+            platform="wechat_shop",
+            title="视频号小店被判“虚假发货”扣 12 分，平台要求 24 小时内补充物流凭证",
+            description=(
+                "平台以“虚假发货”为由扣 12 分并限制店铺流量。所有订单均按承诺时间发货，"
+                "有快递揽收记录和物流轨迹为证。"
+            ),
+            details={
+                "store_id": "wx-shop-55210",
+                "violation_cited": "虚假发货：揽收时间晚于承诺发货时间",
+                "notice_received_on": _day(3),
+            },
+            platform_account="娜娜家居视频号小店",
+            platform_reference="WXS-APL-0931207",
+            steps=[
+                _ago(
+                    datetime.timedelta(days=2, hours=5),
+                    "lina",
+                    "filed",
+                    note="在视频号小店【违规处理-申诉】提交申诉，附发货记录。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "appeal",
+                            "提交申诉：订单均按时发货，附快递揽收记录与物流轨迹。",
+                            body="wechat_shop",
+                            counterpart="视频号小店违规申诉",
+                            reference="WXS-APL-0931207",
+                        ),
+                    ),
+                ),
+                _ago(
+                    datetime.timedelta(days=1, hours=6),
+                    "lina",
+                    "in_review",
+                    note="申诉状态变为“平台审核中”。",
+                ),
+                _ago(
+                    datetime.timedelta(hours=23, minutes=55),
+                    "lina",
+                    "info_requested",
+                    note="平台要求 24 小时内补充快递揽收底单和物流轨迹截图，逾期按放弃申诉处理。",
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "response_received",
+                            "平台站内信：请在 24 小时内补充揽收底单和物流轨迹截图，"
+                            "逾期视为放弃申诉。",
+                            body="wechat_shop",
+                            direction="inbound",
+                            counterpart="视频号小店违规申诉",
+                            reference="WXS-APL-0931207",
+                        ),
+                    ),
+                ),
+            ],
+        ),
+        Story(
+            owner="wanghao",
+            kind="account_ban",
+            platform="douyin",
+            title="抖音直播带货账号被误封，今晚有品牌专场直播",
+            description=(
+                "账号因“疑似刷量”被临时封禁，无法开播。今晚 8 点有已签约的品牌专场，"
+                "封禁不解除将承担违约责任。"
+            ),
+            details={
+                "account_id": "dy_haoge_live",
+                "ban_type": "temporary",
+                "banned_on": _day(1),
+            },
+            platform_account="dy_haoge_live",
+            platform_reference="DY-BAN-5520931",
+            priority="urgent",
+            steps=[
+                _ago(
+                    datetime.timedelta(hours=19, minutes=57),
+                    "wanghao",
+                    "filed",
+                    note=(
+                        "在抖音 App【设置-账号与安全-申诉】提交紧急申诉，附品牌合作合同和直播预告。"
+                    ),
+                    contacts=(
+                        Contact(
+                            "in_app",
+                            "appeal",
+                            "提交紧急申诉：账号无刷量行为，附近 30 天直播数据截图和品牌合作合同。",
+                            body="douyin",
+                            counterpart="抖音账号申诉",
+                            reference="DY-BAN-5520931",
+                        ),
+                    ),
+                ),
+                _ago(
+                    datetime.timedelta(hours=2),
+                    "zhouyun",
+                    note="加急申诉平台承诺 24 小时内答复；到期仍未答复，建议拨打抖音客服热线催办。",
+                ),
+            ],
+        ),
     ]
 
 
@@ -814,6 +947,8 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like production, and the demo accounts share a "
                 "published password. Pass --force if you really want demo data here."
             )
+        # The moment clock stories count back from (see clock_stories).
+        self.seeded_at = timezone.now()
         with transaction.atomic():
             users, new_users = self._people()
             new_cases = sum(self._story(story, users) for story in stories())
@@ -856,8 +991,12 @@ class Command(BaseCommand):
         owner = users[story.owner]
         if Case.objects.filter(owner=owner, title=story.title).exists():
             return 0
-        first = story.steps[0].days_ago if story.steps else 0
-        with clock_at(_moment(first, 8)):
+        first = story.steps[0] if story.steps else None
+        if first is not None and first.ago is not None:
+            created = self.seeded_at - first.ago - CREATED_BEFORE_FIRST_STEP
+        else:
+            created = _moment(first.days_ago if first else 0, 8)
+        with clock_at(created):
             case = case_create(
                 actor=owner,
                 kind=story.kind,
@@ -874,7 +1013,11 @@ class Command(BaseCommand):
         bodies = set(ExternalBody.objects.filter(active=True).values_list("slug", flat=True))
         for step in story.steps:
             actor = users[step.by]
-            moment = _moment(step.days_ago, step.hour)
+            moment = (
+                self.seeded_at - step.ago
+                if step.ago is not None
+                else _moment(step.days_ago, step.hour)
+            )
             with clock_at(moment):
                 for proof in step.proofs:
                     files[proof.name] = evidence_attach(
