@@ -390,18 +390,19 @@ def clock_rows(context, clocks) -> list[dict]:
 
 @register.simple_tag
 def countdown_labels() -> str:
-    """The live countdown's words, for static/js/clocks.js: JSON with {days} and {time}
-    placeholders, so the script needs no catalogue of its own. English and Chinese have
+    """The live countdown's words, for static/js/clocks.js: JSON with {days}, {hours} and
+    {time} placeholders, so the script needs no catalogue of its own. English and Chinese have
     one plural form beyond the singular, so the forms for 1 and 2 cover every number."""
     labels = {
         "wd_one": ngettext("%(days)s working day", "%(days)s working days", 1),
         "wd_many": ngettext("%(days)s working day", "%(days)s working days", 2),
         "d_one": ngettext("%(days)s day", "%(days)s days", 1),
         "d_many": ngettext("%(days)s day", "%(days)s days", 2),
+        "hours": gettext("%(hours)s h"),
         "left": gettext("%(time)s left"),
         "overdue": gettext("Overdue"),
     }
-    placeholders = {"days": "{days}", "time": "{time}"}
+    placeholders = {"days": "{days}", "hours": "{hours}", "time": "{time}"}
     return json.dumps({k: v % placeholders for k, v in labels.items()}, ensure_ascii=False)
 
 

@@ -32,13 +32,22 @@
     return `${pad(h)}:${pad(m)}:${pad(seconds % 60)}`;
   }
 
+  // Seconds tick in the last week; further out, days and hours say enough.
   function leftText(ms, working, labels) {
     const days = Math.floor(ms / DAY);
+    const rest = ms - days * DAY;
     let time = clockText(ms);
     if (days > 0) {
       const kind = working ? "wd" : "d";
-      const form = labels[`${kind}_${days === 1 ? "one" : "many"}`];
-      time = `${form.replace("{days}", days)} ${time}`;
+      const form = labels[`${kind}_${days === 1 ? "one" : "many"}`].replace("{days}", days);
+      const hours = Math.floor(rest / 3600000);
+      if (rest < 1000) {
+        time = form;
+      } else if (days >= 7) {
+        time = hours ? `${form} ${labels.hours.replace("{hours}", hours)}` : form;
+      } else {
+        time = `${form} ${time}`;
+      }
     }
     return labels.left.replace("{time}", time);
   }
