@@ -6,12 +6,11 @@ after the edit commits. What a clock is recomputed from (its own rule snapshot, 
 as it is now: editing a rule does not rewrite running clocks):
 
 - never paused: its start, as when it started (`compute_due`);
-- paused and resumed (working-day clocks): the last resume moment and the working time it had
-  left, which the resume event records; older resume events without it are replayed from the
-  start through each pause and resume, on today's calendar. Natural-day and hour clocks
-  resume on wall time, which no calendar moves;
-- extended by staff to a moment of their choosing after it last (re)started: left alone,
-  and counted as such. Those moments were set by a person.
+- paused and resumed: from the last resume, with the time it had left (working time for
+  working-day clocks), which the pause and resume events record; events from before they
+  recorded it are replayed from the start on today's calendar;
+- extended by staff: by working days (which the new calendar moves), hours, or to a moment
+  set by hand (which stands), as the extension event says.
 
 Paused clocks are not touched: they keep their remaining working time and meet the new
 calendar when they resume (`deadline_resume` reads the overrides afresh; nothing caches them).
@@ -31,7 +30,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils.dateparse import parse_duration
+from django.utils.dateparse import parse_datetime, parse_duration
 
 from cases import calendar, clock
 from cases.choices import DeadlineState, DeadlineUnit, EventKind
@@ -53,7 +52,6 @@ class RecomputeResult(NamedTuple):
     examined: int  # running clocks whose span covers a changed day
     changed: int  # of those, written with a new due moment or provisional flag
     skipped: list[int]  # ids another transaction held: to try again
-    kept: int  # extended by staff to a moment of their own: left alone
 
 
 def clocks_recompute(
@@ -69,11 +67,11 @@ def clocks_recompute(
     `ids` limits the run to those clocks (a retry of the ones skipped before)."""
     dates = sorted(set(dates))
     if not dates or region.upper() != settings.DEADLINE_REGION.upper():
-        return RecomputeResult(0, 0, [], 0)
+        return RecomputeResult(0, 0, [])
     candidates = _covering(dates)
     if ids is not None:
         candidates = candidates.filter(pk__in=list(ids))
-    examined = changed = kept = 0
+    examined = changed = 0
     skipped: list[int] = []
     last_id = 0
     while True:
@@ -88,11 +86,10 @@ def clocks_recompute(
         result = _recompute_batch(batch, dates=dates)
         examined += result.examined
         changed += result.changed
-        kept += result.kept
         skipped += result.skipped
     if skipped:
         logger.info("Calendar recompute: %d clocks were busy, to retry", len(skipped))
-    return RecomputeResult(examined, changed, skipped, kept)
+    return RecomputeResult(examined, changed, skipped)
 
 
 def _covering(dates: list[date]):
@@ -116,12 +113,9 @@ def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
     with transaction.atomic():
         clocks = _claim(ids)
         history = _history(clocks)
-        to_update, events, kept = [], [], 0
+        to_update, events = [], []
         for deadline in clocks:
             due = recomputed_due(deadline, history.get(deadline.pk, []))
-            if due is None:
-                kept += 1
-                continue
             if (due.due_at, due.provisional) == (deadline.due_at, deadline.provisional):
                 continue
             old_due, old_provisional = deadline.due_at, deadline.provisional
@@ -150,7 +144,6 @@ def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
         examined=len(clocks),
         changed=len(to_update),
         skipped=[pk for pk in ids if pk not in claimed],
-        kept=kept,
     )
 
 
@@ -184,42 +177,17 @@ def _history(clocks: list[Deadline]) -> dict[int, list[CaseEvent]]:
     return by_clock
 
 
-def recomputed_due(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due | None:
-    """The clock's due moment on today's calendar, from its snapshot, start and history
-    (its pause, resume and extension events, oldest first). None when staff extended it to a
-    moment of their own since it last (re)started: that moment stands.
+def recomputed_due(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due:
+    """The clock's due moment on today's calendar: its start and what happened to it since
+    (its pause, resume and extension events, oldest first), replayed as cases/deadlines.py
+    did them (deadline_start, deadline_pause, deadline_resume, deadline_extend).
 
-    Mirrors deadline_start, deadline_pause and deadline_resume in cases/deadlines.py."""
+    The time a clock kept when paused is taken from its events, where they record it: a
+    paused clock keeps its remaining time whatever the calendar does later, so only what ran
+    after its last resume follows the new calendar. Events from before they recorded it are
+    replayed on today's calendar instead."""
     snapshot = deadline.rule_snapshot
     working = snapshot.get("unit") == DeadlineUnit.WORKING_DAYS
-    resumes = [e for e in history if e.kind == EventKind.DEADLINE_RESUMED]
-    since_anchor = history[history.index(resumes[-1]) + 1 :] if resumes else history
-    if any(
-        e.kind == EventKind.DEADLINE_EXTENDED and "due_at" in (e.changes or {})
-        for e in since_anchor
-    ):
-        return None
-    if resumes and not working:
-        # Resumed on wall time (now + what was left): no calendar moves it.
-        return calendar.Due(due_at=deadline.due_at, provisional=deadline.provisional)
-    if resumes:
-        left = _remaining_recorded(resumes[-1])
-        if left is not None:
-            return calendar.add_working_time(resumes[-1].created_at, left)
-    return _replay(deadline, history)
-
-
-def _remaining_recorded(event: CaseEvent) -> timedelta | None:
-    """The working time a resume event says the clock had left, when it says so."""
-    recorded = ((event.changes or {}).get("remaining") or {}).get("old")
-    return parse_duration(recorded) if recorded else None
-
-
-def _replay(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due:
-    """Start the clock again from its start and run each pause and resume on today's
-    calendar: at a pause it keeps the working time left to its due moment, at a resume it
-    runs that time out from there (cases/deadlines.py, deadline_pause and deadline_resume)."""
-    snapshot = deadline.rule_snapshot
     until = None
     if snapshot.get("unit") == DeadlineUnit.UNTIL_DATE:
         until = deadline.contact.follow_up_on if deadline.contact_id else None
@@ -228,15 +196,61 @@ def _replay(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due:
             zone = ZoneInfo(settings.TIME_ZONE)
             until = deadline.due_at.astimezone(zone).date() - timedelta(days=1)
     due = compute_due(snapshot=snapshot, start=deadline.started_at, until=until)
-    paused_at = remaining = None
+    remaining = None  # while paused: the time it keeps
     for event in history:
-        if event.kind == EventKind.DEADLINE_PAUSED and paused_at is None:
-            paused_at = event.created_at
-            remaining = calendar.working_time_between(paused_at, due.due_at)
-        elif event.kind == EventKind.DEADLINE_RESUMED and paused_at is not None:
-            due = calendar.add_working_time(event.created_at, remaining)
-            paused_at = None
+        changes = event.changes or {}
+        recorded = changes.get("remaining") or {}
+        if event.kind == EventKind.DEADLINE_PAUSED and remaining is None:
+            remaining = _duration(recorded.get("new"))
+            if remaining is None:
+                remaining = (
+                    calendar.working_time_between(event.created_at, due.due_at)
+                    if working
+                    else max(due.due_at - event.created_at, timedelta(0))
+                )
+        elif event.kind == EventKind.DEADLINE_RESUMED and remaining is not None:
+            left = _duration(recorded.get("old"))
+            left = remaining if left is None else left
+            if working:
+                due = calendar.add_working_time(event.created_at, left)
+            else:
+                due = calendar.Due(due_at=event.created_at + left, provisional=due.provisional)
+            remaining = None
+        elif event.kind == EventKind.DEADLINE_EXTENDED:
+            due, remaining = _extended(due, remaining, changes)
     return due
+
+
+def _extended(
+    due: calendar.Due, remaining: timedelta | None, changes: dict
+) -> tuple[calendar.Due, timedelta | None]:
+    """A staff extension, as deadline_extend made it: "by" says how much (working days,
+    hours, or a moment set by hand); a paused clock's event records its new remaining time."""
+    by = changes.get("by") or {}
+    if remaining is not None:
+        kept = _duration((changes.get("remaining") or {}).get("new"))
+        if kept is None:
+            step = (
+                timedelta(days=by["working_days"])
+                if "working_days" in by
+                else timedelta(hours=by.get("hours", 0))
+            )
+            kept = remaining + step
+        return due, kept
+    if "working_days" in by:
+        later = calendar.add_working_time(due.due_at, timedelta(days=by["working_days"]))
+        return calendar.Due(later.due_at, due.provisional or later.provisional), None
+    if "hours" in by:
+        return calendar.Due(
+            calendar.add_hours(due.due_at, by["hours"]).due_at, due.provisional
+        ), None
+    # A moment set by hand (or an event from before "by" was recorded): it stands.
+    new = parse_datetime(by.get("due_at") or (changes.get("due_at") or {}).get("new") or "")
+    return (calendar.Due(new, False) if new else due), None
+
+
+def _duration(value: str | None) -> timedelta | None:
+    return parse_duration(value) if value else None
 
 
 def _summary(deadline: Deadline) -> dict:

@@ -18,6 +18,7 @@ from django.utils.duration import duration_iso_string
 from cases import recompute
 from cases.calendar_services import calendar_override_delete, calendar_override_save
 from cases.choices import DeadlineState, EventKind
+from cases.deadlines import deadline_extend
 from cases.models import CalendarOverride, Case, CaseEvent, Deadline, DeadlineRule
 from cases.recompute import clocks_recompute, recomputed_due
 from cases.services import case_transition
@@ -325,15 +326,53 @@ def test_a_resumed_clock_is_recomputed_with_or_without_the_remaining_time_on_its
 
 
 @pytest.mark.django_db
-def test_a_clock_staff_extended_to_a_moment_of_their_own_is_left_alone(first_response):
-    clock = first_response
-    extended = _event(
-        EventKind.DEADLINE_EXTENDED,
-        at(2026, 3, 3, 9, 0),
-        clock,
-        due_at={"old": at(2026, 3, 10).isoformat(), "new": at(2026, 3, 20).isoformat()},
+def test_a_clock_staff_extended_by_working_days_follows_the_calendar(
+    first_response, carol, now, django_capture_on_commit_callbacks
+):
+    now(at(2026, 3, 9, 9, 0))
+    clock = deadline_extend(
+        actor=carol, deadline=first_response, reason="平台系统故障", working_days=2
     )
-    assert recomputed_due(clock, [extended]) is None
+    assert clock.due_at == at(2026, 3, 12)  # 03-09 24:00 plus Tue and Wed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday("2026-03-11")  # one of the days it was given
+        holiday("2026-03-04")  # one of the days it counted first
+
+    assert _refresh(clock).due_at == at(2026, 3, 14)  # Thu and Fri instead, then 03-13 24:00
+
+
+@pytest.mark.django_db
+def test_a_moment_staff_set_by_hand_stands(
+    first_response, carol, now, django_capture_on_commit_callbacks
+):
+    now(at(2026, 3, 9, 9, 0))
+    clock = deadline_extend(
+        actor=carol, deadline=first_response, reason="平台承诺", due_at=at(2026, 3, 12, 18, 0)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday("2026-03-04")
+        holiday("2026-03-11")
+
+    assert _refresh(clock).due_at == at(2026, 3, 12, 18, 0)
+    assert _recomputed() == []
+
+
+@pytest.mark.django_db
+def test_time_staff_added_while_paused_is_kept_through_the_resume(
+    decision, move, carol, now, django_capture_on_commit_callbacks
+):
+    now(at(2026, 3, 7, 9, 0))
+    deadline_extend(actor=carol, deadline=decision, reason="材料需要公证", working_days=1)
+    clock = move("in_review", at(2026, 3, 9, 12, 0))["platform.decision"]
+    assert clock.due_at == at(2026, 3, 18)  # 12 h + 6 working days from Monday noon
+    now(at(2026, 3, 9, 15, 0))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday("2026-03-12")
+
+    assert _refresh(clock).due_at == at(2026, 3, 19)
 
 
 @pytest.mark.django_db
