@@ -58,5 +58,8 @@ format: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(PY) bench/run.py
 
+bench-sweep: $(VENV)/.run-installed
+	$(PY) bench/sweep.py
+
 clean:
 	rm -rf var staticfiles
