@@ -19,6 +19,7 @@ from cases.deadlines import deadlines_on_details, deadlines_on_status_entered
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case, CaseEvent, ReferenceSequence
+from cases.notifications import notify_case_change
 from config.errors import ConflictError, DomainError
 
 NOTE_MAX_LENGTH = 2000
@@ -215,13 +216,14 @@ def case_update(*, actor: User, case: Case, **changes: Any) -> Case:
     )
     case.updated_at = clock.now()
     case.save(update_fields=[*diff, "updated_at"])
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=EventKind.FIELDS_CHANGED,
         actor=actor,
         changes=diff,
         created_at=case.updated_at,
     )
+    notify_case_change(event=event)
     if "details" in diff:
         deadlines_on_details(case=case)
     return case
@@ -300,7 +302,7 @@ def case_transition(
     case.status = to
     case.updated_at = now
     case.save(update_fields=["status", "outcome", "amount_recovered", "closed_at", "updated_at"])
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=EventKind.STATUS_CHANGED,
         actor=actor,
@@ -310,6 +312,7 @@ def case_transition(
         changes=changes,
         created_at=now,
     )
+    notify_case_change(event=event)
     # Same transaction: a move and what it does to the clocks land together or not at all.
     deadlines_on_status_entered(case=case, from_status=current, to_status=to)
     return case
@@ -322,9 +325,11 @@ def case_add_note(*, actor: User, case: Case, note: str) -> CaseEvent:
         raise DomainError(_("Write a note first."), field="note")
     now = clock.now()
     Case.objects.filter(pk=case.pk).update(updated_at=now)
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, kind=EventKind.NOTE, actor=actor, note=note, created_at=now
     )
+    notify_case_change(event=event)
+    return event
 
 
 def default_party_role(kind: str) -> str:

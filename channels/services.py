@@ -17,6 +17,7 @@ from cases.choices import EventKind, Status
 from cases.deadlines import deadlines_on_contact, deadlines_on_contact_corrected
 from cases.lifecycle import allowed_targets
 from cases.models import Case, CaseEvent
+from cases.notifications import notify_case_change
 from channels.choices import BodyKind, Channel, Direction, FilingType
 from channels.guidance import consumer_only_refusal
 from channels.models import ChannelEntry, ExternalBody
@@ -231,13 +232,14 @@ def contact_log(*, actor: User, case: Case, **fields: Any) -> LoggedContact:
     entry = ChannelEntry.objects.create(case=case, logged_by=actor, logged_at=now, **clean)
     entry.evidence.set(evidence)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=EventKind.CONTACT_LOGGED,
         actor=actor,
         created_at=now,
         changes={"contact": _snapshot(entry, evidence)},
     )
+    notify_case_change(event=event)
     entry.case = case
     deadlines_on_contact(entry=entry)
     return LoggedContact(entry, suggested_status(actor=actor, case=case, entry=entry))
@@ -280,13 +282,14 @@ def contact_correct(*, actor: User, entry: ChannelEntry, **changes: Any) -> Chan
     entry.save()
     entry.evidence.set(evidence)
     Case.objects.filter(pk=entry.case_id).update(updated_at=now)
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case_id=entry.case_id,
         kind=EventKind.CONTACT_CORRECTED,
         actor=actor,
         created_at=now,
         changes={"contact": {"id": entry.pk}, **diff},
     )
+    notify_case_change(event=event)
     if {"filing_type", "body", "occurred_at", "follow_up_on"} & set(diff):
         deadlines_on_contact_corrected(entry=entry)
     return entry

@@ -255,6 +255,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 60},
     },
+    # The e-mail outbox: each change enqueues its own delivery, so this only re-sends what a
+    # broker or SMTP outage held back (and retries after backoff); a minute keeps that delay
+    # short, and a tick with nothing pending is one indexed query. expires as above.
+    "resend-notifications": {
+        "task": "cases.tasks.deliver_notifications",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------

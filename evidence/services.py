@@ -21,6 +21,7 @@ from accounts.models import User
 from cases import clock
 from cases.choices import EventKind
 from cases.models import Case, CaseEvent
+from cases.notifications import notify_case_change
 from config.errors import ConflictError, DomainError, TooLargeError, UnsupportedMediaError
 from config.tasks import enqueue_on_commit
 from evidence.choices import EvidenceKind
@@ -153,7 +154,7 @@ def _record_upload(*, actor, case, stored, **fields) -> EvidenceItem:
         case=case, stored_name=stored, uploaded_by=actor, uploaded_at=now, **fields
     )
     Case.objects.filter(pk=case.pk).update(updated_at=now)
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=EventKind.EVIDENCE_ADDED,
         actor=actor,
@@ -161,6 +162,7 @@ def _record_upload(*, actor, case, stored, **fields) -> EvidenceItem:
         note=item.description,
         changes={"evidence": _summary(item)},
     )
+    notify_case_change(event=event)
     if item.is_image:
         from evidence.tasks import make_thumbnail
 
@@ -201,13 +203,14 @@ def evidence_update(
     now = clock.now()
     item.save(update_fields=list(diff))
     Case.objects.filter(pk=item.case_id).update(updated_at=now)
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case_id=item.case_id,
         kind=EventKind.EVIDENCE_EDITED,
         actor=actor,
         created_at=now,
         changes={"evidence": _summary(item), **diff},
     )
+    notify_case_change(event=event)
     return item
 
 
@@ -227,7 +230,7 @@ def evidence_remove(*, actor: User, item: EvidenceItem, reason: str = "") -> Evi
     item.removed_at, item.removed_by = now, actor
     item.save(update_fields=["removed_at", "removed_by"])
     Case.objects.filter(pk=item.case_id).update(updated_at=now)
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case_id=item.case_id,
         kind=EventKind.EVIDENCE_REMOVED,
         actor=actor,
@@ -235,6 +238,7 @@ def evidence_remove(*, actor: User, item: EvidenceItem, reason: str = "") -> Evi
         note=reason,
         changes={"evidence": _summary(item)},
     )
+    notify_case_change(event=event)
     return item
 
 
