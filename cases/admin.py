@@ -270,7 +270,8 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Saving the rule is all: no running clock is touched (each keeps its snapshot).
         super().save_model(request, obj, form, change)
-        if change:
+        # Not for the changelist's on/off switch: it changes which clocks start, not how.
+        if change and set(form.changed_data) - {"active"}:
             self.message_user(
                 request,
                 _(
