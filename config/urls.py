@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("accounts.urls")),
     path("bodies/", include(body_urls)),
+    path("notifications/", include("cases.notification_urls")),
     path("", include("cases.urls")),
 ]
