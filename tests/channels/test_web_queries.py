@@ -1,6 +1,6 @@
 """The case page runs the same number of queries with 1 contact as with 100: session, user,
-the case, the evidence, the events, the contacts, their evidence, the directory, the clocks and
-the calendar overrides their countdowns need."""
+the navigation's unread-notifications badge, the case, the evidence, the events, the contacts,
+their evidence, the directory, the clocks and the calendar overrides their countdowns need."""
 
 import datetime
 
@@ -13,10 +13,10 @@ from tests.channels.web import list_url
 
 pytestmark = pytest.mark.usefixtures("directory")
 
-CASE_PAGE = 10
+CASE_PAGE = 11
 # The channel's contacts (no events), then every contact for the chips and "waiting for a reply".
-CASE_PAGE_FILTERED = 11
-CONTACT_LIST = 5  # session, user, the case, the contacts, their evidence
+CASE_PAGE_FILTERED = 12
+CONTACT_LIST = 6  # session, user, badge, the case, the contacts, their evidence
 
 
 def seed(case, n, *, actors, log_contact, attach):
@@ -87,8 +87,8 @@ def test_forms_run_a_fixed_number_of_queries(
     seed(alice_case, 20, actors=[alice], log_contact=log_contact, attach=attach)
     entry = alice_case.contacts.first()
     client = web_as(alice)
-    with django_assert_max_num_queries(5):  # session, user, case, bodies, evidence
+    with django_assert_max_num_queries(6):  # session, user, badge, case, bodies, evidence
         assert client.get(new_url(alice_case)).status_code == 200
-    # session, user, case, the contact, its evidence, the bodies, the case's evidence
-    with django_assert_max_num_queries(7):
+    # session, user, badge, case, the contact, its evidence, the bodies, the case's evidence
+    with django_assert_max_num_queries(8):
         assert client.get(edit_url(entry)).status_code == 200

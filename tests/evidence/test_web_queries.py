@@ -11,8 +11,9 @@ from django.urls import reverse
 from evidence.services import evidence_remove, evidence_update
 from tests.evidence import corpus
 
-# … and the contacts (none here), the directory of bodies, the clocks and the calendar overrides
-CASE_PAGE = 9
+# … and the contacts (none here), the directory of bodies, the clocks and the calendar overrides,
+# and the navigation's unread-notifications badge
+CASE_PAGE = 10
 SECTION = 4  # session, user, case, evidence
 
 
