@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UsernameField
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +77,26 @@ class TimeZoneForm(DomainErrorFormMixin, forms.Form):
     @classmethod
     def for_user(cls, user: User, data=None) -> "TimeZoneForm":
         return cls(data, initial={"time_zone": user.time_zone})
+
+
+class NotificationPreferencesForm(DomainErrorFormMixin, forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the pages and of the e-mails we send you."),
+    )
+    email_notifications = forms.BooleanField(
+        label=_("Also send notifications by e-mail"),
+        required=False,
+        help_text=_(
+            "Deadlines due soon or passed, and changes someone else made to your cases. "
+            "They always appear under Notifications."
+        ),
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data=None) -> "NotificationPreferencesForm":
+        return cls(
+            data,
+            initial={"language": user.language, "email_notifications": user.email_notifications},
+        )

@@ -3,13 +3,20 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import SignupForm, TimeZoneForm, TokenCreateForm
+from accounts.forms import (
+    NotificationPreferencesForm,
+    SignupForm,
+    TimeZoneForm,
+    TokenCreateForm,
+)
 from accounts.models import Role
+from cases.notifications import user_set_notification_preferences
 from config.errors import DomainError
 
 # With django-axes in AUTHENTICATION_BACKENDS, login() must be told which backend vouched.
@@ -70,15 +77,46 @@ def token_revoke(request, token_id: int):
 @never_cache
 @login_required
 def profile(request):
-    form = TimeZoneForm.for_user(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Two forms, each with its own button: the time zone, and notifications with language.
+    A POST carries `section=notifications` for the second, nothing for the first."""
+    posted = request.POST if request.method == "POST" else None
+    notifications_posted = bool(posted and posted.get("section") == "notifications")
+    form = TimeZoneForm.for_user(request.user, None if notifications_posted else posted)
+    notifications_form = NotificationPreferencesForm.for_user(
+        request.user, posted if notifications_posted else None
+    )
+    bound = notifications_form if notifications_posted else form
+    if posted is not None and bound.is_valid():
         try:
-            services.user_set_time_zone(
-                actor=request.user, time_zone=form.cleaned_data["time_zone"]
-            )
+            if notifications_posted:
+                user_set_notification_preferences(
+                    actor=request.user,
+                    language=bound.cleaned_data["language"],
+                    email_notifications=bound.cleaned_data["email_notifications"],
+                )
+            else:
+                services.user_set_time_zone(
+                    actor=request.user, time_zone=bound.cleaned_data["time_zone"]
+                )
         except DomainError as error:
-            form.add_domain_error(error)
+            bound.add_domain_error(error)
         else:
+            response = redirect("accounts:profile")
+            if notifications_posted:
+                # The pages switch to the chosen language too, as the language switcher does.
+                translation.activate(request.user.language)
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    request.user.language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    path=settings.LANGUAGE_COOKIE_PATH,
+                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
             messages.success(request, _("Your settings are saved."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+            return response
+    return render(
+        request, "accounts/profile.html", {"form": form, "notifications_form": notifications_form}
+    )

@@ -32,6 +32,7 @@ from cases import clock
 from cases.calendar import format_due
 from cases.choices import EventKind, NotificationKind, Status, WaitingOn
 from cases.models import CaseEvent, Notification
+from config.errors import DomainError
 from config.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,24 @@ def enqueue_delivery(notifications: list[Notification]) -> None:
     ids = [n.pk for n in wanted]
     # Without returned primary keys (a backend without RETURNING), send whatever is pending.
     enqueue_on_commit(deliver_notifications, ids=None if None in ids else ids)
+
+
+def user_set_notification_preferences(
+    *, actor: User, language: str, email_notifications: bool
+) -> User:
+    """The language the actor's e-mails (and pages) are written in, and whether notifications
+    are also e-mailed. Rows already waiting in the outbox follow the new choice: delivery checks
+    the preference again before sending."""
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(
+            _("Choose one of: %(languages)s.")
+            % {"languages": ", ".join(code for code, _name in settings.LANGUAGES)},
+            field="language",
+        )
+    actor.language = language
+    actor.email_notifications = bool(email_notifications)
+    actor.save(update_fields=["language", "email_notifications"])
+    return actor
 
 
 # --- Reading --------------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""A user switches notification e-mails off and chooses their language on the profile page."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from cases.models import Notification
+from cases.notifications import deliver_pending
+from cases.services import case_transition
+from tests.channels.web import HttpsClient
+
+PROFILE = reverse("accounts:profile")
+
+
+def _web(user) -> HttpsClient:
+    client = HttpsClient()
+    client.force_login(user)
+    return client
+
+
+def test_the_profile_shows_the_current_choices(alice):
+    response = _web(alice).get(PROFILE)
+
+    assert response.status_code == 200
+    form = response.context["notifications_form"]
+    assert form["language"].value() == "zh-hans"
+    assert form["email_notifications"].value() is True
+    assert 'name="section" value="notifications"' in response.text
+
+
+def test_a_user_switches_email_off_and_english_on(alice):
+    response = _web(alice).post(PROFILE, {"section": "notifications", "language": "en"})
+
+    assert response.status_code == 302
+    assert response["Location"] == PROFILE
+    alice.refresh_from_db()
+    assert alice.email_notifications is False
+    assert alice.language == "en"
+    # The pages follow the chosen language too.
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_switching_email_back_on(alice):
+    alice.email_notifications = False
+    alice.save(update_fields=["email_notifications"])
+
+    _web(alice).post(
+        PROFILE, {"section": "notifications", "language": "zh-hans", "email_notifications": "on"}
+    )
+
+    alice.refresh_from_db()
+    assert alice.email_notifications is True
+
+
+def test_an_unknown_language_changes_nothing(alice):
+    response = _web(alice).post(
+        PROFILE, {"section": "notifications", "language": "fr", "email_notifications": ""}
+    )
+
+    assert response.status_code == 200
+    assert response.context["notifications_form"].errors["language"]
+    alice.refresh_from_db()
+    assert (alice.language, alice.email_notifications) == ("zh-hans", True)
+
+
+def test_saving_the_time_zone_leaves_notifications_alone(alice):
+    response = _web(alice).post(PROFILE, {"time_zone": "Europe/Berlin"})
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.time_zone == "Europe/Berlin"
+    assert (alice.language, alice.email_notifications) == ("zh-hans", True)
+
+
+def test_after_opting_out_a_change_is_notified_in_the_app_only(alice, carol, alice_case):
+    from django.core import mail
+
+    _web(alice).post(PROFILE, {"section": "notifications", "language": "en"})
+    case_transition(actor=carol, case=alice_case, to="filed")
+    deliver_pending()
+
+    notification = Notification.objects.get(recipient=alice)
+    assert notification.email_wanted is False
+    assert mail.outbox == []
