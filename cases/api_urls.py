@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.api import deadlines, views
+from cases.api import deadlines, notifications, views
 
 app_name = "cases-api"
 urlpatterns = [
@@ -33,4 +33,19 @@ urlpatterns = [
         name="case-deadline-extend",
     ),
     path("deadline-rules/", deadlines.DeadlineRuleListView.as_view(), name="deadline-rule-list"),
+    path(
+        "notifications/",
+        notifications.NotificationListView.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
 ]

@@ -187,11 +187,13 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
     return notification
 
 
-def notifications_mark_all_read(*, actor: User) -> int:
-    """Mark every unread notification of the actor read; returns how many."""
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
-        read_at=clock.now()
-    )
+def notifications_mark_all_read(*, actor: User, until: datetime | None = None) -> int:
+    """Mark the actor's unread notifications read, those created up to `until` when given (a
+    client marks what it has shown, not what arrived since); returns how many."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if until is not None:
+        unread = unread.filter(created_at__lte=until)
+    return unread.update(read_at=clock.now())
 
 
 # --- One line of text ----------------------------------------------------------------------
