@@ -465,3 +465,35 @@ def test_a_warning_email_gives_the_due_moment(alice, alice_case, at):
     name = _rule("samr.accept_decision").name
     assert message.subject == (f"[{alice_case.reference}] Due soon: {name}, by 2026-11-04 10:00")
     assert "Due: 2026-11-04 10:00 (Asia/Shanghai)" in message.body
+
+
+# --- Admin ----------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_failed_deliveries_with_their_error(
+    client, make_user, alice, carol, alice_case, make_case
+):
+    from django.urls import reverse
+
+    root = make_user("root", role="staff", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    case_transition(actor=carol, case=alice_case, to="filed")
+    other = make_case(alice, title="快手账号被误封")
+    case_transition(actor=carol, case=other, to="filed")
+    given_up = Notification.objects.get(case=alice_case)
+    Notification.objects.filter(pk=given_up.pk).update(
+        email_attempts=EMAIL_MAX_ATTEMPTS, email_error="SMTPRecipientsRefused: 550 no such user"
+    )
+    url = reverse("admin:cases_notification_changelist")
+
+    failed = client.get(url, {"email": "given_up"}, secure=True)
+    pending = client.get(url, {"email": "pending"}, secure=True)
+
+    assert failed.status_code == pending.status_code == 200
+    assert "550 no such user" in failed.text
+    assert alice_case.reference in failed.text
+    assert other.reference not in failed.text
+    assert other.reference in pending.text
+    assert alice_case.reference not in pending.text
+    detail = client.get(reverse("admin:cases_notification_change", args=[given_up.pk]), secure=True)
+    assert "550 no such user" in detail.text
