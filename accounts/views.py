@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from accounts.forms import (
     TokenCreateForm,
 )
 from accounts.models import Role
-from cases.notifications import user_set_notification_preferences
+from cases.notifications import user_set_language, user_set_notification_preferences
 from config.errors import DomainError
 
 # With django-axes in AUTHENTICATION_BACKENDS, login() must be told which backend vouched.
@@ -120,3 +121,14 @@ def profile(request):
     return render(
         request, "accounts/profile.html", {"form": form, "notifications_form": notifications_form}
     )
+
+
+@require_POST
+def set_language(request):
+    """Django's language switcher, which also keeps a signed-in user's choice: their e-mails,
+    written by a worker that never sees the browser, follow it."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_set_language(actor=request.user, language=language)
+    return response

@@ -81,3 +81,28 @@ def test_after_opting_out_a_change_is_notified_in_the_app_only(alice, carol, ali
     notification = Notification.objects.get(recipient=alice)
     assert notification.email_wanted is False
     assert mail.outbox == []
+
+
+# --- The language switcher ------------------------------------------------------------------
+
+SETLANG = reverse("set_language")
+
+
+def test_the_language_switcher_keeps_a_signed_in_users_choice_for_emails(alice):
+    response = _web(alice).post(SETLANG, {"language": "en", "next": "/cases/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    alice.refresh_from_db()
+    assert alice.language == "en"
+
+
+def test_the_language_switcher_still_works_for_visitors_and_ignores_unknown_languages(alice):
+    visitor = HttpsClient().post(SETLANG, {"language": "en", "next": "/login/"})
+    unknown = _web(alice).post(SETLANG, {"language": "fr", "next": "/cases/"})
+
+    assert visitor.status_code == unknown.status_code == 302
+    assert visitor.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    alice.refresh_from_db()
+    assert alice.language == "zh-hans"
