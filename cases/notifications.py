@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -109,23 +109,30 @@ def notify_case_change(*, event: CaseEvent) -> list[Notification]:
     return notifications
 
 
-def email_wanted_by(user_id: int) -> Exists:
-    """`wants_email` as SQL, for rows inserted in bulk: the INSERT reads the recipient's
-    preference itself, so a batch of rows costs no query per recipient."""
-    return Exists(
-        User.objects.filter(pk=user_id, is_active=True, email_notifications=True, email__gt="")
+def with_email_preferences(notifications: list[Notification]) -> list[Notification]:
+    """Set each unsaved row's `email_wanted` from its recipient: `wants_email` for the whole
+    batch in one indexed query (the sweep writes hundreds of rows at once)."""
+    ids = {n.recipient_id for n in notifications}
+    wanted = set(
+        User.objects.filter(
+            pk__in=ids, is_active=True, email_notifications=True, email__gt=""
+        ).values_list("pk", flat=True)
+        if ids
+        else ()
     )
+    for notification in notifications:
+        notification.email_wanted = notification.recipient_id in wanted
+    return notifications
 
 
 def enqueue_delivery(notifications: list[Notification]) -> None:
-    """One delivery task after commit for the rows that may want e-mail (if any); delivery
-    skips the others. A broker that is down is logged and left to the re-send tick."""
-    wanted = [n for n in notifications if n.email_wanted is not False]
-    if not wanted:
+    """One delivery task after commit for the rows that want e-mail (if any). A broker that is
+    down is logged and left to the re-send tick."""
+    ids = [n.pk for n in notifications if n.email_wanted]
+    if not ids:
         return
     from cases.tasks import deliver_notifications
 
-    ids = [n.pk for n in wanted]
     # Without returned primary keys (a backend without RETURNING), send whatever is pending.
     enqueue_on_commit(deliver_notifications, ids=None if None in ids else ids)
 

@@ -23,7 +23,7 @@ from cases.choices import (
     Priority,
 )
 from cases.models import Case, CaseEvent, Deadline, Notification
-from cases.notifications import email_wanted_by, enqueue_delivery
+from cases.notifications import enqueue_delivery, with_email_preferences
 
 # Clocks one run handles, breaches and warnings together: a backlog (a worker that was down for
 # a day) is worked off a batch a minute instead of holding one transaction and the worker.
@@ -102,8 +102,6 @@ def _notifications(deadline: Deadline, *, kind: str, now: datetime) -> list[Noti
             deadline=deadline,
             kind=kind,
             created_at=now,
-            # Read from the recipient inside the INSERT: no query per clock.
-            email_wanted=email_wanted_by(user_id),
         )
         for user_id in _recipients(deadline.case)
     ]
@@ -157,7 +155,8 @@ def _breach(*, now: datetime, limit: int) -> int:
                 priority=Priority.URGENT, updated_at=now
             )
         CaseEvent.objects.bulk_create(events)
-        Notification.objects.bulk_create(notifications)
+        # The recipients' e-mail preference: one query for the batch.
+        Notification.objects.bulk_create(with_email_preferences(notifications))
         # One delivery task for the batch, sent when it commits.
         enqueue_delivery(notifications)
     return len(due)
@@ -194,7 +193,8 @@ def _warn(*, now: datetime, limit: int) -> int:
             )
         Deadline.objects.bulk_update(to_warn, ["warnings_sent", "warn_at"])
         CaseEvent.objects.bulk_create(events)
-        Notification.objects.bulk_create(notifications)
+        # The recipients' e-mail preference: one query for the batch.
+        Notification.objects.bulk_create(with_email_preferences(notifications))
         # One delivery task for the batch, sent when it commits.
         enqueue_delivery(notifications)
     return len(to_warn)

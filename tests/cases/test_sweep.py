@@ -359,8 +359,9 @@ def test_a_sweep_of_many_clocks_does_not_query_per_clock(
             make_deadline(case, key="platform.decision", due_at=NOW - timedelta(minutes=minutes))
             make_deadline(case, due_at=NOW + timedelta(days=2), warn_at=NOW - timedelta(hours=1))
 
-    # Each phase: savepoint, claim, updates, one INSERT of events, one of notifications, release.
-    with django_assert_num_queries(13):
+    # Each phase: savepoint, claim, updates, one INSERT of events, the recipients' e-mail
+    # preference, one INSERT of notifications, release.
+    with django_assert_num_queries(15):
         assert sweep_deadlines(now=NOW) == (9, 9)
 
 
