@@ -77,6 +77,10 @@ SHARED_EVENT_KINDS = frozenset(
         EventKind.DEADLINE_MET,
         EventKind.DEADLINE_BREACHED,
         EventKind.DEADLINE_CANCELLED,
+        # A clock's due moment moved by staff (with their reason) or by a holiday-calendar
+        # correction: the record must say why the date differs from the rule's.
+        EventKind.DEADLINE_EXTENDED,
+        EventKind.DEADLINE_RECOMPUTED,
     }
 )
 STAFF_ONLY_EVENT_KINDS: frozenset[str] = frozenset()
