@@ -75,6 +75,10 @@ class EventKind(models.TextChoices):
     DEADLINE_CANCELLED = "deadline_cancelled", _("Deadline cancelled")
     DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("Deadline recalculated")
+    ASSIGNED = "assigned", _("Assigned")
+    MESSAGE = "message", _("Message")
+    # Staff only: never shown to the seller (page, API, bundle, e-mail, export).
+    INTERNAL_NOTE = "internal_note", _("Internal note")
 
 
 class DeadlineState(models.TextChoices):
@@ -120,3 +124,5 @@ class NotificationKind(models.TextChoices):
     CONTACT_LOGGED = "contact_logged", _("New contact")
     EVIDENCE_ADDED = "evidence_added", _("New evidence")
     CASE_CHANGED = "case_changed", _("Case changed")
+    ASSIGNED = "assigned", _("Case assigned to you")
+    MESSAGE = "message", _("New message")

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "cases",
     "channels",
     "evidence",
+    "desk",
+    "conversations",
 ]
 
 MIDDLEWARE = [

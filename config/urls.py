@@ -18,5 +18,10 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("bodies/", include(body_urls)),
     path("notifications/", include("cases.notification_urls")),
+    # The staff desk: queue, bulk actions and assignment, dashboard (each its own module).
+    path("staff/", include(("desk.urls", "desk"))),
+    path("staff/", include(("desk.bulk_urls", "desk-bulk"))),
+    path("staff/", include(("desk.dashboard_urls", "desk-dashboard"))),
+    path("", include(("conversations.urls", "conversations"))),
     path("", include("cases.urls")),
 ]

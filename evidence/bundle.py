@@ -81,9 +81,13 @@ SHARED_EVENT_KINDS = frozenset(
         # correction: the record must say why the date differs from the rule's.
         EventKind.DEADLINE_EXTENDED,
         EventKind.DEADLINE_RECOMPUTED,
+        # The seller is part of the conversation; and who works on the case is theirs to know.
+        EventKind.MESSAGE,
+        EventKind.ASSIGNED,
     }
 )
-STAFF_ONLY_EVENT_KINDS: frozenset[str] = frozenset()
+# Staff's internal notes never leave the desk: a bundle is handed to third parties.
+STAFF_ONLY_EVENT_KINDS: frozenset[str] = frozenset({EventKind.INTERNAL_NOTE})
 
 OK, CHANGED, MISSING = "ok", "changed", "missing"
 

@@ -538,7 +538,9 @@ def test_editing_a_rule_does_not_rewrite_running_clocks(
     data["warn_before"] = "[3]"
     url = reverse("admin:cases_deadlinerule_change", args=[rule.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_web.post(url, data, secure=True, follow=True)
+        response = admin_web.post(
+            url, data, secure=True, follow=True, headers={"accept-language": "en"}
+        )
     assert response.status_code == 200
     assert "keep the rule as it was" in response.content.decode()
 

@@ -144,7 +144,12 @@ def test_the_due_moment_is_shown_in_the_readers_time_zone(make_user, make_case):
 def test_an_hour_clock_shows_hours_and_minutes(alice, make_case):
     case = make_case(alice, priority="urgent")
     move(alice, case, "filed", FILED_AT)
-    html = read(alice, case.get_absolute_url(), when=FILED_AT + timedelta(hours=2, minutes=20))
+    html = read(
+        alice,
+        case.get_absolute_url(),
+        when=FILED_AT + timedelta(hours=2, minutes=20),
+        language="en",
+    )
     shown = item(html, clock(case, "platform.first_response.urgent"))
     assert "21 h 40 min" in text(shown)
     assert "clock-soon" in shown  # less than a day left
