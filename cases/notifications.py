@@ -57,6 +57,9 @@ CHANGE_TEXT = {
     EventKind.DEADLINE_RESUMED: gettext_lazy("%(actor)s resumed a deadline"),
     EventKind.DEADLINE_EXTENDED: gettext_lazy("%(actor)s extended a deadline"),
     EventKind.DEADLINE_CANCELLED: gettext_lazy("%(actor)s cancelled a deadline"),
+    EventKind.MESSAGE: gettext_lazy("%(actor)s sent a message"),
+    # Only staff are ever notified of these; the line never holds the note's text.
+    EventKind.INTERNAL_NOTE: gettext_lazy("%(actor)s wrote an internal note"),
 }
 
 # A claimed row is left alone this long: longer than one SMTP attempt (10 s timeout) with room.

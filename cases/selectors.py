@@ -10,7 +10,7 @@ from django.http import Http404
 
 from accounts.models import User
 from cases.calendar import Calendar
-from cases.choices import DeadlineState, DeadlineUnit
+from cases.choices import DeadlineState, DeadlineUnit, EventKind
 from cases.lifecycle import CLOSED
 from cases.models import CalendarOverride, Case, CaseEvent, Deadline
 
@@ -47,8 +47,13 @@ def case_get_for(*, actor: User, reference: str, for_update: bool = False) -> Ca
         raise Http404("No such case.") from None
 
 
-def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor").order_by("created_at", "id")
+def case_timeline(*, case: Case, viewer: User | None = None) -> QuerySet[CaseEvent]:
+    """The case's events, oldest first. Staff's internal notes only when the viewer is staff:
+    without a viewer (a bundle for a third party, say) they stay out too."""
+    events = case.events.select_related("actor").order_by("created_at", "id")
+    if viewer is None or not (viewer.is_authenticated and viewer.is_support_staff):
+        events = events.exclude(kind=EventKind.INTERNAL_NOTE)
+    return events
 
 
 def dashboard_cases(*, actor: User) -> QuerySet[Case]:

@@ -48,14 +48,17 @@ class HistoryItem:
     contact: ChannelEntry | None = None
 
 
-def case_history(*, case: Case, channel: str | None = None) -> list[HistoryItem]:
+def case_history(
+    *, case: Case, channel: str | None = None, viewer: User | None = None
+) -> list[HistoryItem]:
     """Events and contacts in one timeline, newest first. A contact stands at the time it
     happened (often earlier than it was logged), in place of its "logged" event. With a channel,
-    only that channel's contacts. Three queries whatever the length."""
+    only that channel's contacts. Staff's internal notes only for a staff `viewer`
+    (`case_timeline`). Three queries whatever the length."""
     contacts = list(contacts_for_case(case=case, channel=channel))
     items = [HistoryItem(at=c.occurred_at, contact=c) for c in contacts]
     if not channel:
-        events = case_timeline(case=case).exclude(kind=EventKind.CONTACT_LOGGED)
+        events = case_timeline(case=case, viewer=viewer).exclude(kind=EventKind.CONTACT_LOGGED)
         items += [HistoryItem(at=e.created_at, event=e) for e in events]
     # Ties: the later-logged first, contacts before the events they caused.
     return sorted(

@@ -49,7 +49,7 @@ def case_page_context(request, case, *, evidence: list) -> dict:
     unknown_channel = ""
     if channel and channel not in Channel.values:
         unknown_channel, channel = channel, ""
-    history = case_history(case=case, channel=channel or None)
+    history = case_history(case=case, channel=channel or None, viewer=request.user)
     if channel:
         contacts = list(contacts_for_case(case=case))
     else:

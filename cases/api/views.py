@@ -342,12 +342,15 @@ class CaseEventListView(CaseAPIView):
     @extend_schema(
         operation_id="cases_events_list",
         summary=gettext_lazy("A case's timeline"),
-        description=gettext_lazy("Every event on the case, oldest first."),
+        description=gettext_lazy(
+            "Every event on the case, oldest first. Staff's internal notes are listed only "
+            "to support staff."
+        ),
         parameters=[REFERENCE],
         responses={200: CaseEventSerializer(many=True), **_errors(400, 401, 404, 429)},
         tags=["cases"],
     )
     def get(self, request, reference):
         case = case_get_for(actor=request.user, reference=reference)
-        page = self.paginate_queryset(case_timeline(case=case))
+        page = self.paginate_queryset(case_timeline(case=case, viewer=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,19 @@
+"""Reading a case's conversation: the one place that decides who sees internal notes."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from cases.models import Case
+from conversations.models import Message
+
+
+def messages_for(*, actor: User, case: Case) -> QuerySet[Message]:
+    """The case's messages, oldest first, with their authors (one query). Staff get the
+    internal notes too; anyone else never. Callers have checked the actor may see the case
+    (`case_get_for`). Served by the index conversations_msg_case."""
+    messages = (
+        Message.objects.filter(case=case).select_related("author").order_by("created_at", "id")
+    )
+    if not (actor.is_authenticated and actor.is_support_staff):
+        messages = messages.filter(internal=False)
+    return messages
