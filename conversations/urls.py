@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from conversations import views
+
+urlpatterns = [
+    path("cases/<str:reference>/messages/", views.message_post_view, name="post"),
+]

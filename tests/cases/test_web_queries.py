@@ -34,8 +34,8 @@ BUDGET = {
     "list_filtered": 5,
     # the case with owner and assignee, the timeline with actors, the evidence, the contacts
     # (and their evidence, when there are any), the directory of bodies, the clocks, the
-    # calendar overrides their countdowns need
-    "detail": 11,
+    # calendar overrides their countdowns need; the conversation's messages with their authors
+    "detail": 12,
     "edit": 4,  # the case
 }
 

@@ -13,9 +13,10 @@ from tests.channels.web import list_url
 
 pytestmark = pytest.mark.usefixtures("directory")
 
-CASE_PAGE = 11
+# +1: the conversation's messages with their authors (one query, however many).
+CASE_PAGE = 12
 # The channel's contacts (no events), then every contact for the chips and "waiting for a reply".
-CASE_PAGE_FILTERED = 12
+CASE_PAGE_FILTERED = 13
 CONTACT_LIST = 6  # session, user, badge, the case, the contacts, their evidence
 
 

@@ -12,8 +12,8 @@ from evidence.services import evidence_remove, evidence_update
 from tests.evidence import corpus
 
 # … and the contacts (none here), the directory of bodies, the clocks and the calendar overrides,
-# and the navigation's unread-notifications badge
-CASE_PAGE = 10
+# the navigation's unread-notifications badge, and the conversation's messages with their authors
+CASE_PAGE = 11
 SECTION = 4  # session, user, case, evidence
 
 
