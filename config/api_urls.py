@@ -4,10 +4,11 @@ from config.errors import api_not_found
 
 urlpatterns = [
     path("", include("accounts.api_urls")),
+    # Before cases: its "cases/<reference>/" would take "cases/bulk/".
+    path("", include(("desk.api_urls", "desk-api"))),
     path("", include("cases.api_urls")),
     path("", include("evidence.api_urls")),
     path("", include("channels.api_urls")),
-    path("", include(("desk.api_urls", "desk-api"))),
     path("", include(("conversations.api_urls", "conversations-api"))),
     # Last: anything else under /api/v1/ is a JSON 404, not the HTML page.
     re_path(r"^.*$", api_not_found),

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from desk import bulk_views
+
+urlpatterns = [
+    path("bulk/", bulk_views.bulk, name="bulk"),
+    path("cases/<str:reference>/assign/", bulk_views.assign, name="assign"),
+]

@@ -1,0 +1,147 @@
+"""Who works on a case: support staff take, assign, reassign and unassign cases.
+
+Every assignment is one `CaseEvent` (kind ASSIGNED, changes {"assignee": {"old", "new"}} by
+username) written with the change, under the case's row lock. Notifications, in the same
+transaction: the new assignee is told the case is now theirs (kind ASSIGNED), the owner and
+the previous assignee that it changed hands (kind "case changed"); never the person who did it,
+and nobody twice. E-mail goes out after commit through the outbox, as for every notification.
+"""
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from cases import clock
+from cases.choices import EventKind, NotificationKind
+from cases.models import Case, CaseEvent, Notification
+from cases.notifications import enqueue_delivery, with_email_preferences
+from cases.services import NOTE_MAX_LENGTH
+from config.errors import DomainError
+
+
+def require_staff(actor: User) -> None:
+    """Staff-only actions answer anyone else as if there were nothing here (404)."""
+    if not (actor.is_authenticated and actor.is_support_staff):
+        raise Http404("No such page.")
+
+
+def staff_members() -> QuerySet[User]:
+    """Active support staff (superusers count), by username: who a case can be assigned to."""
+    return User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True).order_by(
+        "username"
+    )
+
+
+def staff_member_get(value) -> User:
+    """An active support staff member by username, or by id when `value` is a number and no
+    username matches. Anyone else, or no one: a DomainError on `assignee`."""
+    text = str(value if value is not None else "").strip()
+    member = None
+    if text:
+        members = staff_members()
+        member = members.filter(username=text).first()
+        if member is None and text.isdigit() and len(text) < 19:
+            member = members.filter(pk=int(text)).first()
+    if member is None:
+        raise DomainError(
+            _("“%(value)s” is not an active support staff member.") % {"value": text[:150]},
+            field="assignee",
+        )
+    return member
+
+
+def check_note(note: str | None) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise DomainError(
+            _("A note has at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}, field="note"
+        )
+    return note
+
+
+def check_assignee(assignee: User | None) -> None:
+    if assignee is not None and not (assignee.is_active and assignee.is_support_staff):
+        raise DomainError(_("Only active support staff can be assigned a case."), field="assignee")
+
+
+def _username(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, assignee: User | None, note: str = "") -> Case:
+    """Assign the case to `assignee` (None: nobody).
+
+    1. Staff only (anyone else: 404); the assignee must be active support staff.
+    2. Lock the case row and read its current assignee; assigning to whom it already is
+       changes nothing and writes nothing.
+    3. Save, and write the ASSIGNED event with the old and new usernames and the note.
+    4. Notify: the new assignee (ASSIGNED), the owner and the previous assignee (case
+       changed), except the actor and nobody twice.
+    """
+    require_staff(actor)
+    check_assignee(assignee)
+    note = check_note(note)
+    # of=("self",): the lock must not reach the joined users (PostgreSQL refuses FOR UPDATE on
+    # the nullable side of an outer join anyway).
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("owner", "assignee")
+        .get(pk=case.pk)
+    )
+    previous = case.assignee
+    new_id = assignee.pk if assignee is not None else None
+    if case.assignee_id == new_id:
+        return case
+    now = clock.now()
+    case.assignee = assignee
+    case.updated_at = now
+    case.save(update_fields=["assignee", "updated_at"])
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        changes={"assignee": {"old": _username(previous), "new": _username(assignee)}},
+        note=note,
+        created_at=now,
+    )
+    _notify_assignment(event=event, previous=previous)
+    return case
+
+
+def case_take(*, actor: User, case: Case, note: str = "") -> Case:
+    """The actor takes the case: assigned to themselves."""
+    return case_assign(actor=actor, case=case, assignee=actor, note=note)
+
+
+def _notify_assignment(*, event: CaseEvent, previous: User | None) -> list[Notification]:
+    """One row per person: the new assignee's says the case is theirs; the owner's and the
+    previous assignee's that it changed hands. Written in the caller's transaction; e-mail
+    after commit."""
+    case = event.case
+    kinds: dict[int, str] = {}
+    if case.assignee_id is not None:
+        kinds[case.assignee_id] = NotificationKind.ASSIGNED
+    for person_id in (case.owner_id, previous.pk if previous is not None else None):
+        if person_id is not None:
+            kinds.setdefault(person_id, NotificationKind.CASE_CHANGED)
+    kinds.pop(event.actor_id, None)
+    if not kinds:
+        return []
+    rows = with_email_preferences(
+        [
+            Notification(
+                recipient_id=person_id,
+                case=case,
+                kind=kind,
+                event=event,
+                created_at=event.created_at,
+            )
+            for person_id, kind in sorted(kinds.items())
+        ]
+    )
+    notifications = Notification.objects.bulk_create(rows)
+    enqueue_delivery(notifications)
+    return notifications
