@@ -27,6 +27,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases import clock
 from cases.choices import CaseKind, DeadlineState, Platform, Status
@@ -360,6 +361,13 @@ def _weekly_chart(weeks: list[dict]) -> dict:
         for week in weeks
     ]
     geometry = charts.column_chart(items, tick=lambda item: item.key[5:], fmt=_count)
+    for column, item in zip(geometry["columns"], items, strict=True):
+        column.title = _("%(week)s: %(opened)s opened, %(resolved)s resolved") % {
+            "week": item.label,
+            "opened": _count(item.values[0]),
+            "resolved": _count(item.values[1]),
+        }
+    opened_label = pgettext("cases per week", "Opened")
     opened = sum(week["opened"] for week in weeks)
     resolved = sum(week["resolved"] for week in weeks)
     return {
@@ -368,10 +376,10 @@ def _weekly_chart(weeks: list[dict]) -> dict:
         "title": _("Opened and resolved per week"),
         "caption": _("The last 12 weeks, Monday to Sunday (Asia/Shanghai)."),
         "geometry": geometry,
-        "legend": [_("Opened"), _("Resolved")],
+        "legend": [opened_label, _("Resolved")],
         "empty": not (opened or resolved),
         "table": {
-            "head": [_("Week"), _("Opened"), _("Resolved")],
+            "head": [_("Week"), opened_label, _("Resolved")],
             "rows": [
                 [item.label, _count(item.values[0]), _count(item.values[1])] for item in items
             ],
@@ -435,6 +443,12 @@ def _amounts_chart(data: dict, *, amounts_by: str) -> dict:
     geometry = charts.bar_chart(
         items, fmt=money, row_text=lambda item: _rate(item.values[1], item.values[0])
     )
+    for row, item in zip(geometry["rows"], items, strict=True):
+        row.title = _("%(label)s: %(claimed)s claimed, %(recovered)s recovered") % {
+            "label": item.label,
+            "claimed": money(item.values[0]),
+            "recovered": money(item.values[1]),
+        }
     claimed = sum((e["claimed"] for _c, e in entries), Decimal(0))
     recovered = sum((e["recovered"] for _c, e in entries), Decimal(0))
     return {

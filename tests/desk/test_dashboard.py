@@ -374,7 +374,10 @@ def test_the_geometry_of_bar_and_column_charts():
     )
     w1, w2 = columns["columns"]
     assert not any(bar.drawn for bar in w1.bars)
-    assert [bar.height for bar in w2.bars] == [f"{charts.PLOT_HEIGHT / 2:.2f}", "150.00"]
+    assert [bar.height for bar in w2.bars] == [
+        f"{charts.PLOT_HEIGHT / 2:.2f}",
+        f"{charts.PLOT_HEIGHT:.2f}",
+    ]
 
     nothing = charts.bar_chart([charts.Item("a", "A", (0,))])
     assert nothing["rows"][0].bars[0].drawn is False
