@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from conversations import api
+
+urlpatterns = [
+    path("cases/<str:reference>/messages/", api.MessageListView.as_view(), name="message-list"),
+]
