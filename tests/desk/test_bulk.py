@@ -384,3 +384,23 @@ def test_the_bulk_page_takes_a_post_and_a_login(client, carol, db):
     response = client.post(BULK_URL, {}, secure=True)
     assert response.status_code == 302
     assert "/login" in response["Location"]
+
+
+def test_the_bulk_controls_partial_posts_what_the_bulk_page_reads(rf, carol, make_user, db):
+    from django.template.loader import render_to_string
+
+    make_user("dave", role="staff")
+    request = rf.get("/staff/?status=filed")
+    request.user = carol
+    html = render_to_string(
+        "desk/_bulk_actions.html", {"user": carol, "request": request}, request=request
+    )
+
+    assert '<input type="hidden" name="next" value="/staff/?status=filed">' in html
+    for action in ("assign", "priority", "status"):
+        assert f'name="action" value="{action}"' in html
+    assert '<option value="none">' in html
+    assert '<option value="dave">dave</option>' in html
+    assert '<option value="in_review">' in html
+    # A selection is not resolved in bulk: each case needs its outcome.
+    assert '<option value="resolved">' not in html
