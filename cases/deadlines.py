@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BooleanField, Exists, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case as SQLCase
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils.duration import duration_iso_string
@@ -55,6 +57,38 @@ def compute_due(
             provisional=calendar.is_provisional(until, region),
         )
     raise ValueError(f"unknown unit {unit!r}")
+
+
+# --- The staff queue's urgency, denormalised onto the case ------------------------------------
+
+
+def case_refresh_urgency(case_ids, **also) -> int:
+    """Recompute `Case.next_due_at` (the earliest running clock's due moment, null if none)
+    and `Case.breached_open` (a breached clock on a case not closed) for these cases, in one
+    UPDATE with correlated subqueries on the (case, state, due_at) index. Every code path that
+    starts, pauses, resumes, settles, extends, breaches or recomputes a clock, or closes or
+    reopens a case, ends by calling this, so the queue orders on two plain columns.
+    `also`: more columns for the same UPDATE (the sweep raises priority in it)."""
+    ids = sorted({int(pk) for pk in case_ids if pk is not None})
+    if not ids:
+        return 0
+    running = (
+        Deadline.objects.filter(case=OuterRef("pk"), state=DeadlineState.RUNNING)
+        .order_by()
+        .values("case")
+        .annotate(first=Min("due_at"))
+        .values("first")
+    )
+    breached = Deadline.objects.filter(case=OuterRef("pk"), state=DeadlineState.BREACHED)
+    return Case.objects.filter(pk__in=ids).update(
+        next_due_at=Subquery(running),
+        breached_open=SQLCase(
+            When(Q(Exists(breached)) & ~Q(status__in=CLOSED), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        **also,
+    )
 
 
 # --- Starting, pausing, resuming and settling clocks ------------------------------------------
@@ -218,6 +252,7 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
             event_kind=EventKind.DEADLINE_CANCELLED,
             now=now,
         )
+        case_refresh_urgency([case.pk])
         return
     running = [d for d in open_clocks if d.state == DeadlineState.RUNNING]
     if to_status == Status.INFO_REQUESTED:
@@ -255,6 +290,7 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
     ]
     for rule in _most_specific(rules):
         deadline_start(case=case, rule=rule, start=now)
+    case_refresh_urgency([case.pk])
 
 
 # --- Contacts ---------------------------------------------------------------------------------
@@ -316,6 +352,7 @@ def deadlines_on_contact(*, entry) -> None:
             same, state=DeadlineState.CANCELLED, event_kind=EventKind.DEADLINE_CANCELLED, now=now
         )
         deadline_start(case=case, rule=rule, start=entry.occurred_at, contact=entry)
+    case_refresh_urgency([case.pk])
 
 
 def deadlines_on_contact_corrected(*, entry) -> None:
@@ -366,6 +403,8 @@ def deadlines_on_details(*, case: Case) -> None:
             # The day itself is not counted: the period starts on the next local day.
             start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
             deadline_start(case=case, rule=rule, start=start)
+    if rules:
+        case_refresh_urgency([case.pk])
 
 
 # --- Staff: pause, resume and extend a clock, with a reason ---------------------------------
@@ -423,6 +462,7 @@ def _touch(case: Case, now: datetime) -> None:
     # The case changed (its next deadline did): API clients syncing on updated_at see it.
     case.updated_at = now
     case.save(update_fields=["updated_at"])
+    case_refresh_urgency([case.pk])
 
 
 def _notify(event: CaseEvent, case: Case) -> None:

@@ -74,6 +74,12 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=clock.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Denormalised for the staff queue's urgency order; written only by
+    # cases.deadlines.case_refresh_urgency whenever a clock (or the case's status) changes.
+    next_due_at = models.DateTimeField(_("next clock due"), null=True, blank=True, editable=False)
+    breached_open = models.BooleanField(
+        _("breached clock while open"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -133,6 +139,36 @@ class Case(models.Model):
             models.Index(fields=["organisation", "-updated_at"], name="cases_org_updated"),
             # API sync: WHERE updated_at >= ? ORDER BY updated_at (updated_since).
             models.Index(fields=["updated_at", "id"], name="cases_updated_id"),
+            # Staff queue (desk.selectors.QUEUE_ORDER): ORDER BY breached_open DESC,
+            # next_due_at ASC NULLS LAST, priority DESC, updated_at, id; walked in order and
+            # stopped after a page, also under the queue's column filters.
+            models.Index(
+                fields=["-breached_open", "next_due_at", "-priority", "updated_at", "id"],
+                name="cases_queue_urgency",
+            ),
+            # Staff queue, overdue / due within N days: WHERE next_due_at <= ?.
+            models.Index(
+                fields=["next_due_at"],
+                name="cases_next_due",
+                condition=Q(next_due_at__isnull=False),
+            ),
+            # Staff queue filtered by status (the usual filter): the same order per status.
+            models.Index(
+                fields=["status", "-breached_open", "next_due_at", "-priority", "updated_at", "id"],
+                name="cases_queue_status",
+            ),
+            # Staff queue, "assigned to me": the same order per assignee.
+            models.Index(
+                fields=[
+                    "assignee",
+                    "-breached_open",
+                    "next_due_at",
+                    "-priority",
+                    "updated_at",
+                    "id",
+                ],
+                name="cases_queue_assignee",
+            ),
         ]
 
     def __str__(self) -> str:

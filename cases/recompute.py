@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_datetime, parse_duration
 
 from cases import calendar, clock
 from cases.choices import DeadlineState, DeadlineUnit, EventKind
-from cases.deadlines import compute_due
+from cases.deadlines import case_refresh_urgency, compute_due
 from cases.models import CaseEvent, Deadline
 from cases.sweep import next_warning
 
@@ -139,6 +139,8 @@ def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
             )
         Deadline.objects.bulk_update(to_update, ["due_at", "provisional", "warn_at"])
         CaseEvent.objects.bulk_create(events)
+        # The staff queue orders on each case's earliest due moment.
+        case_refresh_urgency(d.case_id for d in to_update)
     claimed = {deadline.pk for deadline in clocks}
     return RecomputeResult(
         examined=len(clocks),

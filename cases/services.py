@@ -21,6 +21,7 @@ from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case, CaseEvent, ReferenceSequence
 from cases.notifications import notify_case_change
 from config.errors import ConflictError, DomainError
+from desk.services import status_count_move
 
 NOTE_MAX_LENGTH = 2000
 
@@ -173,6 +174,7 @@ def case_create(
     _full_clean(case, exclude=["reference", "owner", "organisation", "assignee", "details"])
     case.reference = _next_reference(now)
     case.save()
+    status_count_move(from_status=None, to_status=Status.DRAFT)  # the staff queue's counts
     CaseEvent.objects.create(
         case=case, kind=EventKind.CREATED, actor=actor, to_status=Status.DRAFT, created_at=now
     )
@@ -302,6 +304,7 @@ def case_transition(
     case.status = to
     case.updated_at = now
     case.save(update_fields=["status", "outcome", "amount_recovered", "closed_at", "updated_at"])
+    status_count_move(from_status=current, to_status=to)  # the staff queue's counts
     event = CaseEvent.objects.create(
         case=case,
         kind=EventKind.STATUS_CHANGED,

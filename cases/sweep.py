@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import Case as SQLCase
+from django.db.models import F, Value, When
 
 from cases import clock
 from cases.choices import (
@@ -109,6 +111,9 @@ def _notifications(deadline: Deadline, *, kind: str, now: datetime) -> list[Noti
 
 def _breach(*, now: datetime, limit: int) -> int:
     """Breach due clocks and apply each rule's breach actions (from the clock's snapshot)."""
+    # Here, not at the top: cases.deadlines imports this module (next_warning).
+    from cases.deadlines import case_refresh_urgency
+
     if limit <= 0:
         return 0
     with transaction.atomic():
@@ -149,11 +154,20 @@ def _breach(*, now: datetime, limit: int) -> int:
                     case=case, kind=EventKind.DEADLINE_BREACHED, created_at=now, changes=changes
                 )
             )
+        raised = {}
         if raise_cases:
             # The cases are locked by _claim, so the priority read above is current.
-            Case.objects.filter(pk__in=list(raise_cases)).update(
-                priority=Priority.URGENT, updated_at=now
-            )
+            raised = {
+                "priority": SQLCase(
+                    When(pk__in=list(raise_cases), then=Value(Priority.URGENT)),
+                    default=F("priority"),
+                ),
+                "updated_at": SQLCase(
+                    When(pk__in=list(raise_cases), then=Value(now)), default=F("updated_at")
+                ),
+            }
+        # One UPDATE of the batch's cases: the staff queue's urgency, and the raised priority.
+        case_refresh_urgency({d.case_id for d in due}, **raised)
         CaseEvent.objects.bulk_create(events)
         # The recipients' e-mail preference: one query for the batch.
         Notification.objects.bulk_create(with_email_preferences(notifications))
