@@ -459,3 +459,29 @@ def test_the_numbers_are_kept_for_a_minute(
     assert table(read(cached), "status")["Total"][0] == "8"
     # Other filters are other numbers.
     assert table(read(get(staff_client, kind="deposit_refund")), "status")["Total"][0] == "4"
+
+
+def test_age_buckets_and_weeks_at_their_boundaries(staff_client, alice, make_case):
+    """A case exactly 7, 30 or 90 days old is in the older bucket; a case resolved at Sunday
+    23:59 in Shanghai counts for that week, at Monday 00:00 for the next."""
+    ages = [timedelta(days=6, hours=23), timedelta(days=7), timedelta(days=29, hours=23)]
+    ages += [timedelta(days=30), timedelta(days=90), timedelta(days=91)]
+    with mock.patch("cases.clock.now", return_value=NOW):
+        for age in ages:
+            _set(make_case(alice), created_at=NOW - age)
+        sunday, monday = make_case(alice), make_case(alice)
+    for case, closed in (
+        (sunday, datetime(2026, 11, 15, 23, 59, tzinfo=SHANGHAI)),
+        (monday, datetime(2026, 11, 16, 0, 0, tzinfo=SHANGHAI)),
+    ):
+        _set(case, status="resolved", outcome="won", closed_at=closed, created_at=NOW)
+
+    sections = read(get(staff_client))
+    ages_table = table(sections, "age")
+    assert ages_table["Under 7 days"][0] == "1"
+    assert ages_table["7 to 30 days"][0] == "2"
+    assert ages_table["30 to 90 days"][0] == "1"
+    assert ages_table["Over 90 days"][0] == "2"
+    weeks = table(sections, "weekly")
+    assert weeks[week("2026-11-09", "11-15")][1] == "1"
+    assert weeks[week("2026-11-16", "11-22")][1] == "1"
