@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from desk import views
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("export.csv", views.export, name="export"),
+    path("views/", views.view_save, name="view-save"),
+    path("views/<int:view_id>/delete/", views.view_delete, name="view-delete"),
+]

@@ -1,0 +1,164 @@
+"""Reads of the staff desk: the urgency-ordered queue, its filters and search (shared with the
+seller's case list and the API), and the per-status counts."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from cases import clock
+from cases.choices import Status
+from cases.lifecycle import CLOSED
+from cases.models import Case
+from desk.models import CaseStatusCount, SavedView
+
+# Breached clocks first, then the soonest due running clock (cases without one last), then
+# urgent, then the longest untouched. Served by the index cases_queue_urgency (and
+# cases_queue_status / cases_queue_assignee under those filters).
+QUEUE_ORDER = (
+    F("breached_open").desc(),
+    F("next_due_at").asc(nulls_last=True),
+    F("priority").desc(),
+    F("updated_at").asc(),
+    F("id").asc(),
+)
+
+# Open statuses a support team works on: filed, not yet over (drafts are the seller's).
+ACTIVE = [s for s in Status.values if s not in CLOSED and s != Status.DRAFT]
+
+SEARCH_MAX_LENGTH = 100
+
+
+def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Cases whose reference, title, description, platform reference, contact reference
+    numbers or seller's username contain `text`, case-insensitively (Chinese substrings too).
+
+    icontains is UPPER(col) LIKE UPPER('%text%'): on PostgreSQL each column has a trigram GIN
+    index on UPPER(col) (cases migration 0012), so three or more characters are an index
+    lookup; one or two still work, by scanning. The contacts and users are matched in
+    subqueries on their own indexes, not joined, so a case never repeats."""
+    text = (text or "").strip()[:SEARCH_MAX_LENGTH]
+    if not text:
+        return cases
+    from channels.models import ChannelEntry
+
+    contacts = ChannelEntry.objects.filter(external_reference__icontains=text).values("case_id")
+    sellers = User.objects.filter(username__icontains=text).values("id")
+    return cases.filter(
+        Q(reference__icontains=text)
+        | Q(title__icontains=text)
+        | Q(description__icontains=text)
+        | Q(platform_reference__icontains=text)
+        | Q(pk__in=contacts)
+        | Q(owner_id__in=sellers)
+    )
+
+
+def filter_assignee(cases: QuerySet[Case], value: str, *, actor: User) -> QuerySet[Case]:
+    """me / none (unassigned) / any (or empty) / a username."""
+    if value in ("", "any"):
+        return cases
+    if value == "me":
+        return cases.filter(assignee_id=actor.pk)
+    if value == "none":
+        return cases.filter(assignee__isnull=True)
+    return cases.filter(assignee__username=value)
+
+
+def filter_overdue(cases: QuerySet[Case], overdue: bool, *, now: datetime.datetime):
+    """A clock that has run out: breached on an open case, or running past its due moment
+    (the sweep has not reached it yet). Reads the denormalised columns only."""
+    late = Q(breached_open=True) | Q(next_due_at__lte=now)
+    return cases.filter(late) if overdue else cases.exclude(late)
+
+
+def filter_due_within(cases: QuerySet[Case], days: int, *, now: datetime.datetime):
+    """A running clock due before now + days (one already past included); index
+    cases_next_due."""
+    return cases.filter(next_due_at__lte=now + datetime.timedelta(days=days))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters, validated (by desk.forms.QueueFilterForm or the API's filters)."""
+
+    q: str = ""
+    status: str = "active"  # "active", "all", or one Status value
+    kind: str = ""
+    platform: str = ""
+    party_role: str = ""
+    priority: str = ""
+    assignee: str = ""
+    overdue: bool = False
+    due_within: int | None = None
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+    updated_from: datetime.date | None = None
+    updated_to: datetime.date | None = None
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of that day in the viewer's time zone (activated per request)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def queue_filter(cases: QuerySet[Case], f: QueueFilters, *, actor: User) -> QuerySet[Case]:
+    """Apply the queue's filters; dates are whole days in the viewer's time zone, `to`
+    inclusive."""
+    now = clock.now()
+    if f.status == "active":
+        cases = cases.filter(status__in=ACTIVE)
+    elif f.status and f.status != "all":
+        cases = cases.filter(status=f.status)
+    for name in ("kind", "platform", "party_role", "priority"):
+        value = getattr(f, name)
+        if value:
+            cases = cases.filter(**{name: value})
+    cases = filter_assignee(cases, f.assignee, actor=actor)
+    if f.overdue:
+        cases = filter_overdue(cases, True, now=now)
+    if f.due_within is not None:
+        cases = filter_due_within(cases, f.due_within, now=now)
+    one_day = datetime.timedelta(days=1)
+    if f.created_from:
+        cases = cases.filter(created_at__gte=_local_midnight(f.created_from))
+    if f.created_to:
+        cases = cases.filter(created_at__lt=_local_midnight(f.created_to) + one_day)
+    if f.updated_from:
+        cases = cases.filter(updated_at__gte=_local_midnight(f.updated_from))
+    if f.updated_to:
+        cases = cases.filter(updated_at__lt=_local_midnight(f.updated_to) + one_day)
+    return case_search(cases, f.q)
+
+
+def queue_cases(*, actor: User, filters: QueueFilters) -> QuerySet[Case]:
+    """The staff queue: every case (staff only), filtered, most urgent first, with the seller
+    and assignee joined (one query per page)."""
+    if not actor.is_authenticated or not actor.is_support_staff:
+        raise Http404("No such page.")
+    cases = Case.objects.select_related("owner", "assignee")
+    return queue_filter(cases, filters, actor=actor).order_by(*QUEUE_ORDER)
+
+
+def queue_page(cases: QuerySet[Case], *, number: int, size: int) -> tuple[list[Case], bool]:
+    """One page by OFFSET, and whether another follows (one row more is read, so no COUNT
+    over a million filtered cases). The page number is capped by the form."""
+    start = (number - 1) * size
+    rows = list(cases[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
+def status_counts() -> list[dict]:
+    """Cases per status, in lifecycle order, from the counts table (nine rows)."""
+    counts = dict(CaseStatusCount.objects.values_list("status", "count"))
+    return [
+        {"status": value, "label": label, "count": max(counts.get(value, 0), 0)}
+        for value, label in Status.choices
+    ]
+
+
+def saved_views_for(actor: User) -> list[SavedView]:
+    return list(SavedView.objects.filter(owner_id=actor.pk).order_by("name", "id"))
