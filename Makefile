@@ -39,7 +39,9 @@ run: $(VENV)/.run-installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST):$(PORT)"
-	@DEBUG=$${DEBUG:-1} $(PY) -m celery -A config --quiet worker -B --pool=solo --loglevel=WARNING \
+	@# SITE_URL: the links in the e-mails the worker sends point at this server.
+	@DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+		$(PY) -m celery -A config --quiet worker -B --pool=solo --loglevel=WARNING \
 		-s var/celerybeat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
