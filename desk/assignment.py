@@ -84,17 +84,13 @@ def case_assign(*, actor: User, case: Case, assignee: User | None, note: str = "
     require_staff(actor)
     check_assignee(assignee)
     note = check_note(note)
-    # of=("self",): the lock must not reach the joined users (PostgreSQL refuses FOR UPDATE on
-    # the nullable side of an outer join anyway).
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("owner", "assignee")
-        .get(pk=case.pk)
-    )
-    previous = case.assignee
+    # No join in the locking read: under READ COMMITTED, a row locked after waiting is re-read,
+    # but a joined assignee would still be the one from before the wait.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     new_id = assignee.pk if assignee is not None else None
     if case.assignee_id == new_id:
         return case
+    previous = User.objects.filter(pk=case.assignee_id).first() if case.assignee_id else None
     now = clock.now()
     case.assignee = assignee
     case.updated_at = now

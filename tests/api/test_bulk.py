@@ -248,3 +248,16 @@ def test_assigning_a_missing_case_is_404(carol_api, db):
         "/api/v1/cases/RC-2026-999999/assign/", {"assignee": None}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_the_assignment_is_on_the_case_timeline_for_the_owner_too(
+    carol_api, alice_api, alice_case, carol
+):
+    carol_api.post(assign_url(alice_case), {"assignee": "carol", "note": "我来跟进"}, format="json")
+
+    response = alice_api.get(f"/api/v1/cases/{alice_case.reference}/events/")
+    [event] = [e for e in response.json()["results"] if e["kind"] == "assigned"]
+    assert event["actor"] == "carol"
+    assert event["changes"] == {"assignee": {"old": None, "new": "carol"}}
+    assert event["note"] == "我来跟进"
+    assert alice_api.get(f"/api/v1/cases/{alice_case.reference}/").json()["assignee"] == "carol"

@@ -2,8 +2,12 @@
 told (never twice, never when it is themselves), the owner told who has it; sellers reach
 none of it (404)."""
 
+import itertools
+import threading
+
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
@@ -234,3 +238,38 @@ def test_an_anonymous_visitor_goes_to_the_login_page(client, alice_case):
     response = client.post(assign_url(alice_case), {"take": "1"}, secure=True)
     assert response.status_code == 302
     assert "/login" in response["Location"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_assignments_each_see_the_one_before(alice_case, carol, make_user):
+    """Under the row lock, each assignment reads the assignee the previous one wrote: the
+    timeline is a chain (old of one = new of the one before), never two from "nobody"."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock concurrency is checked on PostgreSQL (CI sets DATABASE_URL)")
+    staff = [make_user(f"staff{i}", role="staff") for i in range(6)]
+    barrier = threading.Barrier(len(staff))
+    errors = []
+
+    def assign(member):
+        try:
+            barrier.wait()
+            case_assign(actor=carol, case=alice_case, assignee=member)
+        except Exception as error:  # collected, asserted empty below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=assign, args=(member,)) for member in staff]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    chain = [e.changes["assignee"] for e in _events(alice_case)]
+    assert len(chain) == len(staff)
+    assert chain[0]["old"] is None
+    for before, after in itertools.pairwise(chain):
+        assert after["old"] == before["new"]
+    assert Case.objects.get(pk=alice_case.pk).assignee.username == chain[-1]["new"]
