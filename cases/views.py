@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -41,6 +42,8 @@ from cases.services import case_add_note, case_create, case_transition, case_upd
 from cases.templatetags.cases import clock_name
 from channels.views import case_page_context
 from config.errors import ConflictError, DomainError
+from desk.export import cases_csv_response
+from desk.selectors import SEARCH_MAX_LENGTH, case_search
 from evidence.forms import EvidenceUploadForm
 from evidence.selectors import (
     evidence_checklist,
@@ -94,16 +97,29 @@ def dashboard(request):
 
 @login_required
 def case_list(request):
+    """Your cases (staff: all), filtered and searched with the staff desk's search; `?export=csv`
+    streams the same list as CSV (a seller's own cases, seller-safe columns)."""
     form = CaseFilterForm(request.GET or None)
-    cases = cases_visible_to(request.user).filter(**form.filters())
+    search = (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+    cases = case_search(cases_visible_to(request.user).filter(**form.filters()), search)
+    if request.GET.get("export") == "csv" and not form.errors:
+        stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
+        return cases_csv_response(
+            cases.order_by("-updated_at", "-id"),
+            staff=request.user.is_support_staff,
+            filename=f"recourse-cases-{stamp}.csv",
+        )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    filtered = bool(form.is_bound and any(request.GET.get(n) for n in form.fields)) or search
     return render(
         request,
         "cases/list.html",
         {
             "form": form,
             "page": page,
-            "filtered": bool(form.is_bound and any(request.GET.get(n) for n in form.fields)),
+            "search": search,
+            "search_max_length": SEARCH_MAX_LENGTH,
+            "filtered": filtered,
         },
         status=400 if form.errors else 200,
     )

@@ -12,8 +12,14 @@ from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
 from cases import clock
-from cases.choices import CaseKind, DeadlineState, Platform, Priority, Status
+from cases.choices import CaseKind, DeadlineState, PartyRole, Platform, Priority, Status
 from cases.models import Case, Deadline
+from desk.selectors import (
+    SEARCH_MAX_LENGTH,
+    case_search,
+    filter_assignee,
+    filter_due_within,
+)
 
 # Sync clients ask for "changed since"; outside these bounds a value is a mistake, and
 # PostgreSQL cannot even take some of them (offsets beyond ±15:59, years before 1).
@@ -97,17 +103,80 @@ class CaseFilter(django_filters.FilterSet):
             "breached); false: cases with none."
         ),
     )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=gettext_lazy(
+            "Text in the reference, title, description, platform reference, a contact's "
+            "reference number or the seller's username (substrings, Chinese included)."
+        ),
+    )
+    party_role = _any_of(PartyRole.choices, gettext_lazy("merchant, creator or consumer."))
+    assigned = django_filters.ChoiceFilter(
+        choices=[("me", "me"), ("none", "none"), ("any", "any")],
+        method="filter_assigned",
+        help_text=gettext_lazy("me: assigned to you; none: unassigned; any: everything."),
+    )
+    due_within = django_filters.NumberFilter(
+        method="filter_due_within",
+        min_value=0,
+        max_value=365,
+        help_text=gettext_lazy("Cases with a running clock due within this many days (0 to 365)."),
+    )
+    created_after = AwareDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        help_text=gettext_lazy("Cases opened at or after this time (ISO 8601 with offset)."),
+    )
+    created_before = AwareDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="lt",
+        help_text=gettext_lazy("Cases opened before this time (ISO 8601 with offset)."),
+    )
+    updated_before = AwareDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="lt",
+        help_text=gettext_lazy("Cases changed before this time (ISO 8601 with offset)."),
+    )
 
     class Meta:
         model = Case
-        fields = ["status", "kind", "platform", "priority", "assignee", "updated_since", "overdue"]
+        fields = [
+            "status",
+            "kind",
+            "platform",
+            "priority",
+            "assignee",
+            "updated_since",
+            "overdue",
+            "search",
+            "party_role",
+            "assigned",
+            "due_within",
+            "created_after",
+            "created_before",
+            "updated_before",
+        ]
 
     def filter_overdue(self, queryset, name, value):
+        # Read from the clocks themselves (a breached clock counts on a closed case too), as
+        # this filter always has; the staff queue's "overdue" reads the denormalised columns.
         late = Deadline.objects.filter(case=OuterRef("pk")).filter(
             Q(state=DeadlineState.RUNNING, due_at__lte=clock.now())
             | Q(state=DeadlineState.BREACHED)
         )
         return queryset.filter(Exists(late) if value == "true" else ~Exists(late))
+
+    def filter_search(self, queryset, name, value):
+        return case_search(queryset, value)
+
+    def filter_assigned(self, queryset, name, value):
+        return filter_assignee(queryset, value, actor=self.request.user)
+
+    def filter_due_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return filter_due_within(queryset, int(value), now=clock.now())
 
 
 class AllowListOrdering(BaseFilterBackend):

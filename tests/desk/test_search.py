@@ -1,0 +1,114 @@
+"""Search, on the staff queue and the seller's case list (one function: desk.selectors.
+case_search): reference, title, description, platform reference, contact reference numbers and
+the seller's username, Chinese substrings included; a seller only ever finds their own cases."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from cases import clock
+from cases.choices import Status
+from cases.services import case_transition
+from channels.services import contact_log
+
+EN = {"accept-language": "en"}
+
+
+def _client(user):
+    client = Client(headers=EN)
+    client.force_login(user)
+    return client
+
+
+def _queue(user, q, **params):
+    response = _client(user).get("/staff/", {"q": q, "status": "all", **params}, secure=True)
+    assert response.status_code == 200
+    return [case.reference for case in response.context["cases"]]
+
+
+def _seller_list(user, q):
+    response = _client(user).get("/cases/", {"q": q}, secure=True)
+    assert response.status_code == 200
+    return [case.reference for case in response.context["page"].object_list]
+
+
+@pytest.fixture
+def cases(alice, bob, make_case):
+    deposit = make_case(alice, title="抖店保证金迟迟不退", description="店铺已关闭三个月")
+    ban = make_case(
+        alice,
+        kind="account_ban",
+        title="Account banned without notice",
+        platform_reference="APL-20261101-889",
+    )
+    other = make_case(bob, title="淘宝售后纠纷", description="买家恶意退款")
+    contact_log(
+        actor=bob,
+        case=other,
+        channel="phone",
+        direction="outbound",
+        occurred_at=clock.now() - datetime.timedelta(hours=2),
+        counterpart="12315",
+        filing_type="inquiry",
+        external_reference="GD2026102200117",
+        summary="打了电话",
+    )
+    return {"deposit": deposit, "ban": ban, "other": other}
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("保证金", ["deposit"]),  # a Chinese substring of the title
+        ("保", ["deposit"]),  # one Chinese character still works
+        ("三个月", ["deposit"]),  # the description
+        ("apl-20261101", ["ban"]),  # the platform's reference, any case
+        ("BANNED", ["ban"]),
+        ("GD20261022", ["other"]),  # a contact's reference number
+        ("bob", ["other"]),  # the seller's username
+        ("没有这个词", []),
+        ("100%", []),  # LIKE wildcards are taken literally
+    ],
+)
+def test_staff_search_finds_each_field(carol, cases, q, expected):
+    assert sorted(_queue(carol, q)) == sorted(cases[name].reference for name in expected)
+
+
+def test_search_by_reference(carol, cases):
+    reference = cases["ban"].reference
+    assert _queue(carol, reference[-4:]) == [reference]
+
+
+def test_search_combines_with_filters(carol, cases):
+    assert _queue(carol, "保证金", kind="account_ban") == []
+
+
+def test_a_seller_searches_only_their_own_cases(alice, bob, cases):
+    assert _seller_list(alice, "保证金") == [cases["deposit"].reference]
+    assert _seller_list(alice, "GD20261022") == []  # bob's contact
+    assert _seller_list(alice, "淘宝") == []
+    assert _seller_list(bob, "保证金") == []
+    assert _seller_list(bob, "退款") == [cases["other"].reference]
+
+
+def test_the_seller_list_has_a_labelled_search_box_keeping_the_text(alice, cases):
+    page = _client(alice).get("/cases/", {"q": "保证金"}, secure=True).content.decode()
+    assert '<label for="id_q">' in page and 'value="保证金"' in page
+
+
+def test_search_finds_a_case_once_even_with_many_matching_contacts(carol, bob, cases):
+    for _ in range(3):
+        contact_log(
+            actor=bob,
+            case=cases["other"],
+            channel="phone",
+            direction="outbound",
+            occurred_at=clock.now() - datetime.timedelta(hours=1),
+            counterpart="12315",
+            filing_type="inquiry",
+            external_reference="GD2026102200118",
+            summary="又打了电话",
+        )
+    case_transition(actor=bob, case=cases["other"], to=Status.FILED)
+    assert _queue(carol, "GD2026") == [cases["other"].reference]
