@@ -176,9 +176,10 @@ def bulk_apply(
 ) -> BulkResult:
     """Apply one action to the cases with these references, each on its own.
 
-    1. Staff only (anyone else: 404). Check the action and its argument, the note, and the
-       selection (1 to MAX_SELECTION references; repeats count once). Bad input changes
-       nothing and raises DomainError naming the field.
+    1. Staff only (anyone else: 404). Check the action and its argument, the note (not with
+       a priority: the edit event has none), and the selection (1 to MAX_SELECTION
+       references; repeats count once). Bad input changes nothing and raises DomainError
+       naming the field.
     2. Read the selected cases in one query; a reference that matches none is "not found".
     3. Per case, in its own transaction: lock the row, read its current state, skip with the
        reason when the change does not apply (already so, not allowed from its status), else
@@ -188,6 +189,12 @@ def bulk_apply(
     require_staff(actor)
     _check_arguments(action=action, assignee=assignee, priority=priority, status=status)
     note = check_note(note)
+    if note and action == Action.PRIORITY:
+        # case_update's edit event has no note; better refused than quietly lost.
+        raise DomainError(
+            _("A note goes with an assignment or a move; set the priority without one."),
+            field="note",
+        )
     references = _clean_references(references)
     # Staff see every case; a seller never gets this far.
     ids = dict(Case.objects.filter(reference__in=references).values_list("reference", "pk"))

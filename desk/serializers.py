@@ -37,7 +37,9 @@ def _note_field() -> serializers.CharField:
         max_length=NOTE_MAX_LENGTH,
         required=False,
         allow_blank=True,
-        help_text=gettext_lazy("For the timeline, with an assignment or a move."),
+        help_text=gettext_lazy(
+            "For the timeline, with an assignment or a move (not with a priority)."
+        ),
     )
 
 

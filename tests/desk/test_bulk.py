@@ -233,6 +233,7 @@ def test_a_seller_cannot_bulk_act_even_on_their_own_cases(alice, alice_case):
         ({"action": "status", "status": "closed"}, "status"),
         ({"action": "status", "status": "resolved"}, "status"),
         ({"action": "status", "status": "filed", "note": "x" * 2001}, "note"),
+        ({"action": "priority", "priority": "urgent", "note": "加急"}, "note"),
         ({"action": "status", "status": "filed", "references": []}, "references"),
         ({"action": "status", "status": "filed", "references": "RC-2026-000001"}, "references"),
     ],

@@ -15,6 +15,12 @@ from tests.evidence import corpus
 # the navigation's unread-notifications badge, and the conversation's messages with their authors
 CASE_PAGE = 11
 SECTION = 4  # session, user, case, evidence
+# Staff also get the assignment card, with the list of staff to assign to (one query).
+STAFF_CARD = 1
+
+
+def case_page_budget(viewer: str) -> int:
+    return CASE_PAGE + (STAFF_CARD if viewer == "carol" else 0)
 
 
 class HttpsClient(Client):
@@ -64,7 +70,7 @@ def test_case_page_query_count_does_not_grow_with_evidence(
             measure(client, case.get_absolute_url()),
             measure(client, section, HTTP_X_REQUESTED_WITH="XMLHttpRequest"),
         )
-    assert counts[1] == counts[30] == (CASE_PAGE, SECTION)
+    assert counts[1] == counts[30] == (case_page_budget(viewer), SECTION)
 
 
 @pytest.mark.parametrize("viewer", ["alice", "carol"])
@@ -75,7 +81,7 @@ def test_case_page_with_30_items_stays_within_its_budget(
     seed(case, 30, uploaders=[alice, carol], attach=attach)
     client = HttpsClient()
     client.force_login(request.getfixturevalue(viewer))
-    with django_assert_max_num_queries(CASE_PAGE):
+    with django_assert_max_num_queries(case_page_budget(viewer)):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
     shown = response.text.count('class="evidence-item')
