@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.http import Http404
 
+from accounts.models import Organisation
 from cases.choices import EventKind, NotificationKind
 from cases.models import CaseEvent, Notification
 from cases.notifications import notification_text
@@ -149,3 +150,22 @@ def test_messages_for_staff_include_notes_and_for_sellers_never(carol, alice, al
 
     assert list(messages_for(actor=carol, case=alice_case)) == [first, note, reply]
     assert list(messages_for(actor=alice, case=alice_case)) == [first, reply]
+
+
+def test_a_colleague_in_the_sellers_organisation_writes_and_the_owner_hears(
+    make_user, make_case, dave
+):
+    shop = Organisation.objects.create(name="杭州某某电商")
+    li = make_user("li", organisation=shop)
+    wang = make_user("wang", organisation=shop)
+    case = make_case(li)
+    case.assignee = dave
+    case.save(update_fields=["assignee"])
+
+    message_post(actor=wang, case=case, body="我是同事，补充一下订单号")
+
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == [
+        "dave",
+        "li",
+    ]
+    assert [m.body for m in messages_for(actor=li, case=case)] == ["我是同事，补充一下订单号"]
