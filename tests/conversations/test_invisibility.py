@@ -160,3 +160,22 @@ def test_notifications(web_as, api_as, alice, dave, noted_case):
     staff_page = web_as(dave).get(reverse("notifications:list")).text
     assert "carol wrote an internal note" in staff_page
     assert SECRET not in staff_page
+
+
+def _csv(response) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_sellers_csv_export(web_as, alice, noted_case):
+    text = _csv(web_as(alice).get(reverse("cases:list") + "?export=csv"))
+    assert noted_case.reference in text
+    assert SECRET not in text
+
+
+def test_staff_csv_export(web_as, carol, noted_case):
+    # A staff export is handed on too (spreadsheets travel): no conversation in it at all.
+    text = _csv(web_as(carol).get(reverse("desk:export") + "?status=draft"))
+    assert noted_case.reference in text
+    assert SECRET not in text
