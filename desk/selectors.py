@@ -32,28 +32,54 @@ ACTIVE = [s for s in Status.values if s not in CLOSED and s != Status.DRAFT]
 SEARCH_MAX_LENGTH = 100
 
 
+# Up to this many matching cases, a search reads their ids first (each column on its own
+# trigram index) and then pages them in queue order; beyond, the term is common enough that
+# walking the queue's index and testing each row finds a page sooner.
+SEARCH_ID_LIMIT = 2000
+
+
+def _matches(text: str) -> Q:
+    return (
+        Q(reference__icontains=text)
+        | Q(title__icontains=text)
+        | Q(description__icontains=text)
+        | Q(platform_reference__icontains=text)
+    )
+
+
 def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """Cases whose reference, title, description, platform reference, contact reference
     numbers or seller's username contain `text`, case-insensitively (Chinese substrings too).
 
-    icontains is UPPER(col) LIKE UPPER('%text%'): on PostgreSQL each column has a trigram GIN
-    index on UPPER(col) (cases migration 0012), so three or more characters are an index
-    lookup; one or two still work, by scanning. The contacts and users are matched in
-    subqueries on their own indexes, not joined, so a case never repeats."""
+    1. icontains is UPPER(col) LIKE UPPER('%text%'): on PostgreSQL each column has a trigram
+       GIN index on UPPER(col) (cases migration 0012), so three or more characters are an
+       index lookup; one or two characters still work, by scanning.
+    2. One query reads the ids of at most SEARCH_ID_LIMIT + 1 matching cases: a UNION of the
+       case columns (one bitmap OR of their indexes), the contacts' reference numbers and the
+       sellers' usernames. Up to the limit, the page is those ids in queue order.
+    3. A term with more matches filters `cases` row by row instead, which stops as soon as a
+       page is full. Both give the same cases; `cases` keeps its visibility rule either way."""
     text = (text or "").strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return cases
     from channels.models import ChannelEntry
 
-    contacts = ChannelEntry.objects.filter(external_reference__icontains=text).values("case_id")
+    contacts = ChannelEntry.objects.filter(external_reference__icontains=text)
     sellers = User.objects.filter(username__icontains=text).values("id")
+    candidates = (
+        Case.objects.filter(_matches(text))
+        .order_by()
+        .values_list("id", flat=True)
+        .union(
+            contacts.order_by().values_list("case_id", flat=True),
+            Case.objects.filter(owner_id__in=sellers).order_by().values_list("id", flat=True),
+        )
+    )
+    ids = list(candidates.order_by()[: SEARCH_ID_LIMIT + 1])
+    if len(ids) <= SEARCH_ID_LIMIT:
+        return cases.filter(pk__in=ids)
     return cases.filter(
-        Q(reference__icontains=text)
-        | Q(title__icontains=text)
-        | Q(description__icontains=text)
-        | Q(platform_reference__icontains=text)
-        | Q(pk__in=contacts)
-        | Q(owner_id__in=sellers)
+        _matches(text) | Q(pk__in=contacts.values("case_id")) | Q(owner_id__in=sellers)
     )
 
 

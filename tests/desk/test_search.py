@@ -75,6 +75,15 @@ def test_staff_search_finds_each_field(carol, cases, q, expected):
     assert sorted(_queue(carol, q)) == sorted(cases[name].reference for name in expected)
 
 
+def test_a_common_term_beyond_the_id_limit_finds_the_same_cases(carol, cases, monkeypatch):
+    from desk import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_ID_LIMIT", 0)
+    assert _queue(carol, "保证金") == [cases["deposit"].reference]
+    assert _queue(carol, "GD20261022") == [cases["other"].reference]
+    assert _queue(carol, "bob") == [cases["other"].reference]
+
+
 def test_search_by_reference(carol, cases):
     reference = cases["ban"].reference
     assert _queue(carol, reference[-4:]) == [reference]
