@@ -73,6 +73,8 @@ def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
         .union(
             contacts.order_by().values_list("case_id", flat=True),
             Case.objects.filter(owner_id__in=sellers).order_by().values_list("id", flat=True),
+            # ALL: no de-duplication, so the LIMIT stops reading early (pk__in ignores repeats).
+            all=True,
         )
     )
     ids = list(candidates.order_by()[: SEARCH_ID_LIMIT + 1])
