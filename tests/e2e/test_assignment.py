@@ -97,6 +97,15 @@ def test_staff_take_a_case_hand_it_over_and_move_a_selection(
     assert Case.objects.get(pk=case.pk).assignee.username == "dave"
     shoot(page, "case-after-reassign")
 
+    # A staff member who left since the page was opened: the form comes back with the error.
+    page.evaluate("document.querySelector('#assign-assignee option[value=dave]').value = 'alice'")
+    page.select_option("#assign-assignee", "alice")
+    page.locator(".assignment-form button[type=submit]").click()
+    expect(page.locator("#assignment .alert.error")).to_contain_text("alice")
+    assert Case.objects.get(pk=case.pk).assignee.username == "dave"
+    shoot(page, "assign-refused")
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+
     references = [c.reference for c in filed] + [closed.reference, "RC-2026-999999"]
     post_bulk(
         page,
