@@ -21,7 +21,7 @@ BAR_GAP = 3
 ROW_GAP = 14
 # Columns: a band for the legend and the scale above the plot, the week labels below it.
 TOP_BAND = 26
-PLOT_HEIGHT = 220
+PLOT_HEIGHT = 280
 AXIS_BAND = 24
 # How much of a label fits beside its value on a phone: Latin characters count 1, Chinese 2.
 LABEL_BUDGET = 34

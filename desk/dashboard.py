@@ -338,11 +338,13 @@ def dashboard_charts(data: dict, *, amounts_by: str = "kind") -> dict:
     recovered = sum((row["recovered"] for row in data["by_status"].values()), Decimal(0))
     return {
         "charts": result,
+        # Counts written with their thousands separators, as in the tables.
         "summary": {
-            "total": total,
-            "open": open_total,
-            "breached": sum(row["count"] for row in data["breached"]),
-            "breached_open": sum(row["open"] for row in data["breached"]),
+            "total": _count(total),
+            "open": _count(open_total),
+            "breached": _count(sum(row["count"] for row in data["breached"])),
+            "breached_open": _count(sum(row["open"] for row in data["breached"])),
+            "any_breached_open": any(row["open"] for row in data["breached"]),
             "claimed": claimed,
             "recovered": recovered,
         },
@@ -457,14 +459,14 @@ def _amounts_chart(data: dict, *, amounts_by: str) -> dict:
         "title": title,
         "caption": _(
             "Claimed: what the selected cases ask for; recovered: what resolved cases got back. "
-            "The percentage is recovered of claimed. Amounts in CNY."
+            "The recovery rate is recovered of claimed. Amounts in CNY."
         ),
         "geometry": geometry,
         "legend": [_("Claimed"), _("Recovered")],
         "empty": not (claimed or recovered),
         "empty_text": _("No amounts on these cases."),
         "table": {
-            "head": [column, _("Cases"), _("Claimed"), _("Recovered"), _("Recovered of claimed")],
+            "head": [column, _("Cases"), _("Claimed"), _("Recovered"), _("Recovery rate")],
             "rows": [
                 [
                     str(choice.label),
