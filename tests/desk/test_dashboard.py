@@ -485,3 +485,12 @@ def test_age_buckets_and_weeks_at_their_boundaries(staff_client, alice, make_cas
     weeks = table(sections, "weekly")
     assert weeks[week("2026-11-09", "11-15")][1] == "1"
     assert weeks[week("2026-11-16", "11-22")][1] == "1"
+
+
+def test_with_no_cases_the_charts_are_empty_and_say_so(staff_client):
+    response = get(staff_client)
+    sections = read(response)
+    assert table(sections, "status")["Total"] == ["0", "—"]
+    assert all(not sections[chart]["bars"] for chart in sections)
+    assert "No clock has run out on these cases." in response.text
+    assert "No amounts on these cases." in response.text
