@@ -494,3 +494,24 @@ def test_with_no_cases_the_charts_are_empty_and_say_so(staff_client):
     assert all(not sections[chart]["bars"] for chart in sections)
     assert "No clock has run out on these cases." in response.text
     assert "No amounts on these cases." in response.text
+
+
+def test_beat_keeps_the_unfiltered_dashboard_computed(
+    staff_client, known, alice, make_case, django_assert_max_num_queries
+):
+    from django.conf import settings
+
+    from desk.tasks import refresh_dashboard
+
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard"]
+    assert (entry["task"], entry["schedule"]) == ("desk.tasks.refresh_dashboard", 60)
+    with mock.patch("cases.clock.now", return_value=NOW):
+        refresh_dashboard.delay()
+    # Staff opening the page get what the task computed, without the scans.
+    with django_assert_max_num_queries(3):
+        first = get(staff_client)
+    assert table(read(first), "status")["Total"][0] == "8"
+    with mock.patch("cases.clock.now", return_value=NOW):
+        make_case(alice)
+        refresh_dashboard.delay()
+    assert table(read(get(staff_client)), "status")["Total"][0] == "9"
