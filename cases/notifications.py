@@ -275,6 +275,8 @@ def notification_text(notification: Notification) -> str:
             "actor": actor,
             "status": Status(event.to_status).label if event.to_status else "",
         }
+    if event.kind == EventKind.ASSIGNED:
+        return _assignment_text(notification, event, actor)
     template = CHANGE_TEXT.get(event.kind)
     if template is None:
         text = _("%(actor)s: %(change)s") % {"actor": actor, "change": event.get_kind_display()}
@@ -284,6 +286,18 @@ def notification_text(notification: Notification) -> str:
     if name:
         text = _("%(change)s: %(deadline)s") % {"change": text, "deadline": name}
     return text
+
+
+def _assignment_text(notification: Notification, event, actor: str) -> str:
+    """Who has the case now, said to the person it concerns."""
+    new = (event.changes.get("assignee") or {}).get("new")
+    if notification.kind == NotificationKind.ASSIGNED:
+        return _("%(actor)s assigned the case to you") % {"actor": actor}
+    if not new:
+        return _("%(actor)s unassigned the case") % {"actor": actor}
+    if event.actor is not None and new == event.actor.get_username():
+        return _("%(actor)s took the case") % {"actor": actor}
+    return _("%(actor)s assigned the case to %(assignee)s") % {"actor": actor, "assignee": new}
 
 
 # --- E-mail ---------------------------------------------------------------------------------

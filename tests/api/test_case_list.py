@@ -150,7 +150,7 @@ def test_every_real_offset_is_accepted(alice_api, alice_case, offset):
     [
         ("statuss=filed", "statuss"),
         ("overdu=true", "overdu"),
-        ("search=保证金", "search"),
+        ("q=保证金", "q"),
         ("status=filed&owner=bob", "owner"),
     ],
 )

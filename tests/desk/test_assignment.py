@@ -139,7 +139,22 @@ def test_the_notification_names_who_assigned_it(alice_case, carol, dave):
     case_assign(actor=carol, case=alice_case, assignee=dave)
     notification = Notification.objects.get(recipient=dave)
     with translation.override("en"):
-        assert "carol" in notification_text(notification)
+        assert notification_text(notification) == "carol assigned the case to you"
+
+
+def test_the_owner_is_told_who_has_the_case_now(alice_case, carol, dave):
+    def told_alice():
+        notification = Notification.objects.filter(recipient__username="alice").first()
+        Notification.objects.filter(recipient__username="alice").delete()
+        with translation.override("en"):
+            return notification_text(notification)
+
+    case_take(actor=carol, case=alice_case)
+    assert told_alice() == "carol took the case"
+    case_assign(actor=carol, case=alice_case, assignee=dave)
+    assert told_alice() == "carol assigned the case to dave"
+    case_assign(actor=carol, case=alice_case, assignee=None)
+    assert told_alice() == "carol unassigned the case"
 
 
 # --- Web ------------------------------------------------------------------------------------
