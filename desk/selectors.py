@@ -35,7 +35,7 @@ SEARCH_MAX_LENGTH = 100
 # Up to this many matching cases, a search reads their ids first (each column on its own
 # trigram index) and then pages them in queue order; beyond, the term is common enough that
 # walking the queue's index and testing each row finds a page sooner.
-SEARCH_ID_LIMIT = 2000
+SEARCH_ID_LIMIT = 500
 
 
 def _matches(text: str) -> Q:
