@@ -354,3 +354,28 @@ def test_another_staff_members_view_is_404_to_delete(carol, make_user):
     assert response.status_code == 404
     assert SavedView.objects.filter(pk=view.pk).exists()
     assert "Dave&#x27;s" not in _get(_client(carol)).content.decode()
+
+
+def test_logging_a_contact_that_starts_a_clock_moves_next_due(alice, make_case):
+    from channels.services import contact_log
+    from tests.channels.web import contact_fields
+
+    case = _filed(alice, make_case)
+    Case.objects.filter(pk=case.pk).update(next_due_at=None)  # stale on purpose
+
+    contact_log(actor=alice, case=case, **contact_fields())
+
+    case.refresh_from_db()
+    running = Deadline.objects.filter(case=case, state=DeadlineState.RUNNING)
+    assert case.next_due_at == min(d.due_at for d in running)
+
+
+def test_the_rebuild_command_can_refresh_urgency_after_a_bulk_load(alice, make_case):
+    case = _filed(alice, make_case)
+    expected = Case.objects.get(pk=case.pk).next_due_at
+    Case.objects.update(next_due_at=None, breached_open=True)
+
+    call_command("desk_rebuild", "--urgency")
+
+    case.refresh_from_db()
+    assert (case.next_due_at, case.breached_open) == (expected, False)
