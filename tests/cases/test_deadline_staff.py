@@ -11,6 +11,7 @@ import pytest
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from cases.deadlines import deadline_extend, deadline_staff_pause, deadline_staff_resume
 from cases.models import CaseEvent, Deadline, Notification
@@ -19,6 +20,14 @@ from config.errors import ConflictError, DomainError
 
 SH = ZoneInfo("Asia/Shanghai")
 REASON = "平台春节放假，暂停计时"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The services' messages are read in English here, whatever language an earlier test's
+    request left active in this thread."""
+    with translation.override("en"):
+        yield
 
 
 def at(*args):
