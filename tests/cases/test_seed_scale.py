@@ -32,6 +32,14 @@ def test_it_inserts_valid_cases_with_timelines_that_follow_the_lifecycle(alice, 
         assert current == case.status
         assert bool(case.outcome) == case.is_closed
     assert CaseEvent.objects.filter(case__in=cases).count() >= 50
+    # The staff queue's counts per status include them.
+    from django.db.models import Count
+
+    from desk.models import CaseStatusCount
+
+    counted = dict(CaseStatusCount.objects.values_list("status", "count"))
+    actual = dict(Case.objects.values_list("status").annotate(n=Count("id")))
+    assert {k: v for k, v in counted.items() if v} == actual
 
 
 def test_cases_filed_afterwards_take_the_next_free_reference(alice, make_case):

@@ -25,6 +25,7 @@ from cases.choices import CaseKind, EventKind, Outcome, Platform, Priority, Stat
 from cases.kinds import KINDS
 from cases.lifecycle import CLOSED, TRANSITIONS
 from cases.models import Case, CaseEvent, ReferenceSequence
+from desk.services import status_counts_rebuild
 
 SELLER_PREFIX = "bench-seller-"
 STAFF_USERNAME = "bench-staff"
@@ -343,6 +344,8 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for model in (Case, CaseEvent):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        # The rows bypassed case_create, which keeps the staff queue's counts per status.
+        status_counts_rebuild()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
