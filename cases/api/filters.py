@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
@@ -158,6 +159,15 @@ class CaseFilter(django_filters.FilterSet):
             "updated_before",
         ]
 
+    def get_form_class(self):
+        # The form depends only on the declared filters, never on the request, so it is built
+        # once per class; django-filter would build a new form class on every request.
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = cls._form_class = super().get_form_class()
+        return form_class
+
     def filter_overdue(self, queryset, name, value):
         # Read from the clocks themselves (a breached clock counts on a closed case too), as
         # this filter always has; the staff queue's "overdue" reads the denormalised columns.
@@ -177,6 +187,23 @@ class CaseFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return filter_due_within(queryset, int(value), now=clock.now())
+
+
+class CaseFilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the query string names none of the filters.
+
+    Building a FilterSet deep-copies every filter and its form field on each request; with no
+    filter named, every filter would be a no-op (an absent value filters nothing and cannot be
+    invalid), so the queryset goes on unfiltered, as the FilterSet would pass it.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and filterset_class.base_filters.keys().isdisjoint(
+            request.query_params.keys()
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class AllowListOrdering(BaseFilterBackend):

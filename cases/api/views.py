@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -26,7 +25,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.api import ErrorSerializer
-from cases.api.filters import AllowListOrdering, CaseFilter
+from cases.api.filters import AllowListOrdering, CaseFilter, CaseFilterBackend
 from cases.api.pagination import KeysetPagination
 from cases.api.serializers import (
     CaseCreateSerializer,
@@ -153,7 +152,7 @@ RESOLVE_EXAMPLE = OpenApiExample(
 
 class CaseListView(CaseAPIView):
     serializer_class = CaseSerializer
-    filter_backends = [DjangoFilterBackend, AllowListOrdering]
+    filter_backends = [CaseFilterBackend, AllowListOrdering]
     filterset_class = CaseFilter
     pagination_class = KeysetPagination
     ordering_fields = ("updated_at", "created_at", "priority", "status", "kind", "reference")
