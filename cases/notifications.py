@@ -32,6 +32,7 @@ from cases import clock
 from cases.calendar import format_due
 from cases.choices import EventKind, NotificationKind, Status, WaitingOn
 from cases.models import CaseEvent, Notification
+from cases.selectors import _visible, cases_visible_to
 from config.errors import DomainError
 from config.tasks import enqueue_on_commit
 
@@ -174,11 +175,20 @@ def user_set_language(*, actor: User, language: str) -> User:
 # --- Reading --------------------------------------------------------------------------------
 
 
+def _own(user: User) -> QuerySet[Notification]:
+    """The user's notifications about cases they may still see (`cases_visible_to`'s rule): a
+    row written while they could see the case (staff since moved back to a seller, say) shows
+    nothing of it once they cannot."""
+    rows = Notification.objects.filter(recipient=user)
+    rule = _visible(user, "case__")
+    return rows if rule is None else rows.filter(rule)
+
+
 def notifications_for(*, user: User) -> QuerySet[Notification]:
     """The user's notifications, newest first, with what their text needs (one query).
     Served by the index cases_notif_recipient."""
     return (
-        Notification.objects.filter(recipient=user)
+        _own(user)
         .select_related("case", "deadline", "event", "event__actor")
         .order_by("-created_at", "-id")
     )
@@ -187,14 +197,14 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
 def notification_get_for(*, user: User, notification_id: int) -> Notification:
     """The user's own notification; 404 alike for missing and someone else's."""
     try:
-        return Notification.objects.get(pk=notification_id, recipient=user)
+        return _own(user).get(pk=notification_id)
     except Notification.DoesNotExist:
         raise Http404("No such notification.") from None
 
 
 def unread_count(*, user: User) -> int:
     """One COUNT over the partial index cases_notif_unread."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return _own(user).filter(read_at__isnull=True).count()
 
 
 # --- Marking read ---------------------------------------------------------------------------
@@ -390,7 +400,8 @@ def deliver_pending(*, ids: list[int] | None = None, limit: int = EMAIL_BATCH) -
 
     1. List candidates: pending, not leased, not backing off, tries left.
     2. Claim each with a conditional UPDATE; skip it when another worker did.
-    3. Recipient no longer wants e-mail (opted out, no address, deactivated): stop wanting.
+    3. Recipient no longer wants e-mail (opted out, no address, deactivated) or may no longer
+       see the case: stop wanting.
     4. Send. Success marks it sent; failure counts the attempt, keeps the error and backs off."""
     candidates = Notification.objects.filter(_due_for_email(clock.now()))
     if ids is not None:
@@ -404,7 +415,11 @@ def deliver_pending(*, ids: list[int] | None = None, limit: int = EMAIL_BATCH) -
         ).get(pk=pk)
         attempts = notification.email_attempts + 1
         rows = Notification.objects.filter(pk=pk)
-        if not wants_email(notification.recipient):
+        recipient = notification.recipient
+        if not (
+            wants_email(recipient)
+            and cases_visible_to(recipient).filter(pk=notification.case_id).exists()
+        ):
             rows.update(email_wanted=False, email_next_at=None)
             continue
         try:
