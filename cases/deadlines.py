@@ -2,7 +2,7 @@
 runs out (`compute_due`, pure, with a worked example per shipped rule), and what starting,
 pausing, resuming and settling does to them. The sweep (cases/sweep.py) warns and breaches."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -413,6 +413,8 @@ REASON_MAX_LENGTH = 2000
 # The most one extension may add: enough for any real delay, small enough to catch a typo.
 EXTEND_MAX_WORKING_DAYS = 250
 EXTEND_MAX_HOURS = 24 * 365
+# Keep in step with the message in _extension_amount.
+EXTEND_FIRST_YEAR, EXTEND_LAST_YEAR = 2000, 2200
 OPEN = (DeadlineState.RUNNING, DeadlineState.PAUSED)
 
 
@@ -558,8 +560,17 @@ def _extension_amount(
         raise DomainError(
             _("Extend by 1 to %(max)d hours.") % {"max": EXTEND_MAX_HOURS}, field=name
         )
-    if name == "due_at" and (value.tzinfo is None or value.utcoffset() is None):
-        raise DomainError(_("Give the new due moment with its time zone."), field=name)
+    if name == "due_at":
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise DomainError(_("Give the new due moment with its time zone."), field=name)
+        # PostgreSQL refuses offsets beyond ±15:59 and pre-1901 local times carry LMT
+        # offsets: keep to a sensible range, in UTC (the web form and the API alike).
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:  # 0001-01-01 ahead of UTC, 9999-12-31 behind it
+            value = None
+        if value is None or not EXTEND_FIRST_YEAR <= value.year <= EXTEND_LAST_YEAR:
+            raise DomainError(_("Give a moment between 2000 and 2200."), field=name)
     return name, value
 
 

@@ -233,6 +233,16 @@ class DeadlineExtendForm(forms.Form):
         help_text=_("The clock then runs out at 24:00 that day."),
     )
 
+    def clean_due_on(self):
+        # The service checks the moment's range; 24:00 of 9999-12-31 is past what Python holds.
+        day = self.cleaned_data.get("due_on")
+        if day is not None:
+            try:
+                end_of_day(day, timezone.get_current_timezone())
+            except OverflowError:
+                raise forms.ValidationError(_("Give a moment between 2000 and 2200.")) from None
+        return day
+
     def clean(self):
         data = super().clean()
         given = [name for name in ("working_days", "hours", "due_on") if data.get(name)]

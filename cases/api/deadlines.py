@@ -7,8 +7,6 @@ case's moves and contacts (`cases.deadlines`); by hand, only support staff pause
 extend them, with a reason, through the same services as the web pages.
 """
 
-from datetime import UTC
-
 from django.utils.duration import duration_iso_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -336,14 +334,6 @@ class DeadlineExtendSerializer(DeadlineReasonSerializer):
             "only. ISO 8601 with its offset, e.g. 2026-03-20T24:00 is 2026-03-21T00:00:00+08:00."
         ),
     )
-
-    def validate_due_at(self, value):
-        # PostgreSQL refuses offsets beyond ±15:59 and pre-1901 local times carry LMT offsets:
-        # keep to a sensible range, in UTC.
-        value = value.astimezone(UTC)
-        if not 2000 <= value.year <= 2200:
-            raise serializers.ValidationError(_("Give a moment between 2000 and 2200."))
-        return value
 
     def validate(self, data):
         given = [name for name in ("working_days", "hours", "due_at") if name in data]

@@ -270,6 +270,9 @@ def test_extending_into_an_unpublished_year_is_provisional_unless_a_moment_is_se
         ({"hours": 0}, "hours"),
         ({}, "working_days"),
         ({"working_days": 1, "hours": 2}, "hours"),
+        # The range is the service's, for the web form as for the API.
+        ({"due_at": datetime(2300, 1, 1, tzinfo=SH)}, "due_at"),
+        ({"due_at": datetime(1, 1, 1, 4, 0, tzinfo=SH)}, "due_at"),
     ],
 )
 def test_an_extension_never_shortens_and_needs_exactly_one_sensible_amount(
@@ -487,6 +490,8 @@ def test_resuming_a_running_clock_is_a_conflict_shown_on_the_form(carol, in_revi
         ({"working_days": "1", "hours": "3"}, "only one"),
         ({"working_days": "0"}, "greater than or equal to 1"),
         ({"due_on": "2026-03-12"}, "later than the current one"),
+        ({"due_on": "2300-01-01"}, "between 2000 and 2200"),
+        ({"due_on": "9999-12-31"}, "between 2000 and 2200"),  # 24:00 is past year 9999
     ],
 )
 def test_a_bad_extension_redisplays_the_form_with_what_was_typed(carol, in_review, data, message):
