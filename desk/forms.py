@@ -1,6 +1,9 @@
 """Forms of the staff desk: the queue's filters (GET) and saving a view."""
 
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -11,6 +14,10 @@ DUE_WITHIN_MAX = 365
 # Deep pages by OFFSET get slower; nobody triages past page 200 (search or filter instead).
 MAX_PAGE = 200
 QUEUE_PAGE_SIZE = 50
+# Date filters outside these are a mistake; at the ends of the calendar the day's local
+# midnight (or the day after) cannot even be computed (OverflowError, a 500).
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(9000, 12, 31)
 
 
 def _blank(choices, label):
@@ -65,6 +72,10 @@ class QueueFilterForm(forms.Form):
         ]
         for name in ("created_from", "created_to", "updated_from", "updated_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+            self.fields[name].validators += [
+                MinValueValidator(DATE_MIN),
+                MaxValueValidator(DATE_MAX),
+            ]
         self.fields["q"].widget.attrs.update(
             {"type": "search", "autocomplete": "off", "aria-keyshortcuts": "/"}
         )
