@@ -106,3 +106,11 @@ def test_the_language_switcher_still_works_for_visitors_and_ignores_unknown_lang
     assert visitor.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     alice.refresh_from_db()
     assert alice.language == "zh-hans"
+
+
+def test_the_language_switcher_never_sends_anyone_off_site(alice):
+    for next_url in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        response = _web(alice).post(SETLANG, {"language": "en", "next": next_url})
+
+        assert response.status_code == 302
+        assert "evil.example" not in response["Location"], next_url
