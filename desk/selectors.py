@@ -59,7 +59,8 @@ def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
        sellers' usernames. Up to the limit, the page is those ids in queue order.
     3. A term with more matches filters `cases` row by row instead, which stops as soon as a
        page is full. Both give the same cases; `cases` keeps its visibility rule either way."""
-    text = (text or "").strip()[:SEARCH_MAX_LENGTH]
+    # PostgreSQL refuses a NUL in a string (a 500): the seller's list passes `q` unvalidated.
+    text = (text or "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return cases
     from channels.models import ChannelEntry
