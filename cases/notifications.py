@@ -96,17 +96,23 @@ def notify_case_change(*, event: CaseEvent) -> list[Notification]:
         "id", "email", "email_notifications", "is_active"
     )
     kind = KIND_BY_EVENT.get(event.kind, NotificationKind.CASE_CHANGED)
+    return notify_of_event(event=event, kind=kind, recipients=recipients.order_by("pk"))
+
+
+def notify_of_event(*, event: CaseEvent, kind: str, recipients) -> list[Notification]:
+    """One notification of `kind` about `event` for each recipient, e-mail wanted as
+    `wants_email` says, written in the caller's transaction; one delivery after commit."""
     notifications = Notification.objects.bulk_create(
         [
             Notification(
                 recipient=user,
-                case=case,
+                case=event.case,
                 kind=kind,
                 event=event,
                 created_at=event.created_at,
                 email_wanted=wants_email(user),
             )
-            for user in recipients.order_by("pk")
+            for user in recipients
         ]
     )
     enqueue_delivery(notifications)

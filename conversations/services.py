@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import clock
 from cases.choices import EventKind, NotificationKind
-from cases.models import Case, CaseEvent, Notification
-from cases.notifications import enqueue_delivery, wants_email
+from cases.models import Case, CaseEvent
+from cases.notifications import notify_of_event
 from cases.selectors import cases_visible_to
 from config.errors import DomainError
 from conversations.models import BODY_MAX_LENGTH, Message
@@ -80,18 +80,9 @@ def message_post(*, actor: User, case: Case, body: str, internal: bool = False) 
     if not internal:
         Case.objects.filter(pk=case.pk).update(updated_at=now)
         case.updated_at = now
-    notifications = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                case=case,
-                kind=NotificationKind.MESSAGE,
-                event=event,
-                created_at=now,
-                email_wanted=wants_email(user),
-            )
-            for user in _recipients(case=case, actor=actor, internal=internal)
-        ]
+    notify_of_event(
+        event=event,
+        kind=NotificationKind.MESSAGE,
+        recipients=_recipients(case=case, actor=actor, internal=internal),
     )
-    enqueue_delivery(notifications)
     return message
