@@ -211,7 +211,7 @@ class DeadlineReasonForm(forms.Form):
 
 class DeadlineExtendForm(forms.Form):
     """Extend a clock by working days or hours, or to a new due day (ending at 24:00 in the
-    user's time zone). Exactly one of them; the service checks it too."""
+    user's time zone). Exactly one of them: the service checks it, for the API too."""
 
     reason = _reason_field()
     working_days = forms.IntegerField(
@@ -243,28 +243,16 @@ class DeadlineExtendForm(forms.Form):
                 raise forms.ValidationError(_("Give a moment between 2000 and 2200.")) from None
         return day
 
-    def clean(self):
-        data = super().clean()
-        given = [name for name in ("working_days", "hours", "due_on") if data.get(name)]
-        if not given and not any(
-            name in self.errors for name in ("working_days", "hours", "due_on")
-        ):
-            raise forms.ValidationError(
-                _("Say how much longer: working days, hours, or a new last day.")
-            )
-        if len(given) > 1:
-            raise forms.ValidationError(
-                _("Fill in only one of working days, hours or a new last day.")
-            )
-        return data
-
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        kwargs = {"reason": data["reason"]}
-        if data.get("working_days"):
-            kwargs["working_days"] = data["working_days"]
-        elif data.get("hours"):
-            kwargs["hours"] = data["hours"]
-        else:
-            kwargs["due_at"] = end_of_day(data["due_on"], timezone.get_current_timezone())
-        return kwargs
+        # All that was given: "exactly one of them" is the service's rule, as for the API.
+        return {
+            "reason": data["reason"],
+            "working_days": data.get("working_days"),
+            "hours": data.get("hours"),
+            "due_at": (
+                end_of_day(data["due_on"], timezone.get_current_timezone())
+                if data.get("due_on")
+                else None
+            ),
+        }

@@ -310,7 +310,7 @@ class DeadlineReasonSerializer(StrictInputSerializer):
 
 
 class DeadlineExtendSerializer(DeadlineReasonSerializer):
-    """Give exactly one of working_days, hours or due_at."""
+    """Give exactly one of working_days, hours or due_at (deadline_extend checks it)."""
 
     working_days = serializers.IntegerField(
         required=False,
@@ -335,12 +335,8 @@ class DeadlineExtendSerializer(DeadlineReasonSerializer):
         ),
     )
 
-    def validate(self, data):
-        given = [name for name in ("working_days", "hours", "due_at") if name in data]
-        if len(given) != 1:
-            message = _("Give exactly one of working_days, hours or due_at.")
-            raise serializers.ValidationError({(given[1:] or ["working_days"])[0]: [message]})
-        return data
+    # "Exactly one of them" and the moment's range are the service's (deadline_extend), the
+    # same for the web form.
 
 
 class DeadlineConflictSerializer(serializers.Serializer):

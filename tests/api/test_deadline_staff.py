@@ -102,6 +102,20 @@ def test_staff_extend_a_clock(carol_api, decision, amount, due):
 
 
 @pytest.mark.parametrize(
+    ("data", "field"),
+    [({}, "working_days"), ({"working_days": 1, "due_at": "2026-03-20T00:00:00+08:00"}, "due_at")],
+)
+def test_exactly_one_amount_is_the_services_rule_as_on_the_web(carol_api, decision, data, field):
+    response = post(
+        carol_api, decision, "extend", {"reason": "延期", **data}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["field"] == field
+    assert "give exactly one" in body["detail"]
+
+
+@pytest.mark.parametrize(
     ("action", "data", "field"),
     [
         ("pause", {}, "reason"),

@@ -486,8 +486,9 @@ def test_resuming_a_running_clock_is_a_conflict_shown_on_the_form(carol, in_revi
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "Say how much longer"),
-        ({"working_days": "1", "hours": "3"}, "only one"),
+        # The service's rule and words, the same as the API's.
+        ({}, "give exactly one"),
+        ({"working_days": "1", "hours": "3"}, "give exactly one"),
         ({"working_days": "0"}, "greater than or equal to 1"),
         ({"due_on": "2026-03-12"}, "later than the current one"),
         ({"due_on": "2300-01-01"}, "between 2000 and 2200"),
