@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cases.deadlines import case_refresh_urgency
 from cases.models import Deadline, DeadlineRule
 from cases.services import case_transition
+from cases.sweep import sweep_deadlines
 from tests.api.conftest import LIST_URL, case_url
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -222,15 +224,25 @@ def test_overdue_filter_follows_the_clock(alice, alice_api, make_case, filed):
 
 
 def test_a_breached_clock_is_overdue_whatever_the_time(alice_api, filed):
-    Deadline.objects.filter(case=filed).update(state="breached")
+    [clock] = Deadline.objects.filter(case=filed)
+    sweep_deadlines(now=clock.due_at)
     with mock.patch("cases.clock.now", return_value=FILED_AT):
         assert overdue(alice_api, "true") == [filed.reference]
+
+
+def test_a_breached_clock_on_a_closed_case_is_not_overdue(alice, alice_api, filed):
+    [clock] = Deadline.objects.filter(case=filed)
+    sweep_deadlines(now=clock.due_at)
+    move(alice, filed, "withdrawn", clock.due_at + timedelta(hours=1))
+    with mock.patch("cases.clock.now", return_value=clock.due_at + timedelta(days=1)):
+        assert overdue(alice_api, "true") == []
 
 
 def test_settled_and_paused_clocks_are_not_overdue(alice, alice_api, filed):
     move(alice, filed, "in_review", at(2026, 3, 4, 10, 0))
     move(alice, filed, "info_requested", at(2026, 3, 6, 12, 0))
     Deadline.objects.filter(case=filed, state="running").update(state="met")
+    case_refresh_urgency([filed.pk])  # what the services do after settling a clock
     with mock.patch("cases.clock.now", return_value=at(2027, 1, 1)):
         assert overdue(alice_api, "true") == []
 
