@@ -90,7 +90,17 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'recourse.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Opening a PostgreSQL connection forks a server process: done per request it costs more CPU
+# than a queue page's queries. So each web thread keeps its connection for a minute (checked
+# before reuse), unless the pool is chosen instead.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker write at once in the embedded setup; WAL and
     # IMMEDIATE transactions avoid "database is locked".
@@ -99,7 +109,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-elif env_bool("DATABASE_POOL", False):
+elif DATABASE_POOL:
     DATABASES["default"]["OPTIONS"] = {"pool": True}
 if env_str("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
