@@ -42,7 +42,7 @@ def _when(value) -> tuple[str, str]:
 def queue_rows(cases, *, now, select: bool) -> str:
     """The staff queue's rows. Written here rather than as a template loop because staff
     reload this page all day: fifty rows of ten cells cost ~15 ms of CPU through the
-    template engine and ~1 ms here (bench/queue.py), and the page must stay under 100 ms
+    template engine and ~1 ms here (bench/triage.py), and the page must stay under 100 ms
     with eight people on it. Labels are translated once per page, not once per row."""
     labels = {
         "ref": _("Reference"),

@@ -2,25 +2,19 @@
 clients, on whatever data the database holds (seed_scale: 1.1 M cases in recourse_bench).
 
     DATABASE_URL=postgres://…/recourse_bench python manage.py migrate
-    DATABASE_URL=postgres://…/recourse_bench python bench/queue.py            # 8 clients, gunicorn
-    DATABASE_URL=postgres://…/recourse_bench python bench/queue.py --explain  # plans only
+    DATABASE_URL=postgres://…/recourse_bench python bench/triage.py            # 8 clients, gunicorn
+    DATABASE_URL=postgres://…/recourse_bench python bench/triage.py --explain  # plans only
 
 Targets: p99 ≤ 100 ms for the queue pages, ≤ 50 ms for the API list. Reuses bench/run.py's
 runner (gunicorn, threads, percentiles). A benchmark, not a test: it fails only on an error.
 """
 
-import sys
+import argparse
+import importlib.util
+import threading
 from pathlib import Path
 
-# This file is named like the standard library's `queue`: take bench/ off the import path
-# before anything imports `queue` (threads, Django), and load bench/run.py by its path.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-
-import argparse  # noqa: E402
-import importlib.util  # noqa: E402
-import threading  # noqa: E402
-
 _spec = importlib.util.spec_from_file_location("bench_run", HERE / "run.py")
 run = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(run)  # sets the bench environment and calls django.setup()
