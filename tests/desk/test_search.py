@@ -75,10 +75,17 @@ def test_staff_search_finds_each_field(carol, cases, q, expected):
     assert sorted(_queue(carol, q)) == sorted(cases[name].reference for name in expected)
 
 
-def test_a_common_term_beyond_the_id_limit_finds_the_same_cases(carol, cases, monkeypatch):
+@pytest.mark.parametrize(
+    "setting",
+    [
+        ("SEARCH_ID_LIMIT", 0),  # more matches than the id probe reads: rows are tested
+        ("SEARCH_COMMON", 1),  # one match among the list's first cases makes a term common
+    ],
+)
+def test_a_common_term_finds_the_same_cases(carol, cases, monkeypatch, setting):
     from desk import selectors
 
-    monkeypatch.setattr(selectors, "SEARCH_ID_LIMIT", 0)
+    monkeypatch.setattr(selectors, *setting)
     assert _queue(carol, "保证金") == [cases["deposit"].reference]
     assert _queue(carol, "GD20261022") == [cases["other"].reference]
     assert _queue(carol, "bob") == [cases["other"].reference]
@@ -93,7 +100,11 @@ def test_search_combines_with_filters(carol, cases):
     assert _queue(carol, "保证金", kind="account_ban") == []
 
 
-def test_a_seller_searches_only_their_own_cases(alice, bob, cases):
+@pytest.mark.parametrize("common", [50, 1])
+def test_a_seller_searches_only_their_own_cases(alice, bob, cases, monkeypatch, common):
+    from desk import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_COMMON", common)
     assert _seller_list(alice, "保证金") == [cases["deposit"].reference]
     assert _seller_list(alice, "GD20261022") == []  # bob's contact
     assert _seller_list(alice, "淘宝") == []
