@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import SUPPORT_STAFF, User
 from cases import clock
 from cases.choices import EventKind, NotificationKind
 from cases.models import Case, CaseEvent, Notification
@@ -29,9 +29,7 @@ def require_staff(actor: User) -> None:
 
 def staff_members() -> QuerySet[User]:
     """Active support staff (superusers count), by username: who a case can be assigned to."""
-    return User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True).order_by(
-        "username"
-    )
+    return User.objects.filter(SUPPORT_STAFF & Q(is_active=True)).order_by("username")
 
 
 def staff_member_get(value) -> User:

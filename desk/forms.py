@@ -64,6 +64,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, data=None, *, staff: list[User], **kwargs):
         super().__init__(data, **kwargs)
+        self.staff = staff
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),

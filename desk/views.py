@@ -80,6 +80,8 @@ def queue(request):
             "bulk_url": _bulk_url(),
             "now": clock.now(),
             "filtered": form.active,
+            "staff": form.staff,
+            "staff_key": " ".join(member.username for member in form.staff),
         },
         status=400 if bad else 200,
     )
