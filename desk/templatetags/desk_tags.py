@@ -68,6 +68,7 @@ def queue_rows(cases, *, now, select: bool) -> str:
             ("priority", Priority.choices),
         )
     }
+    select_label = _("Select %(ref)s")
     detail = reverse("cases:detail", kwargs={"reference": "__reference__"})
     html = []
     for case in cases:
@@ -76,7 +77,7 @@ def queue_rows(cases, *, now, select: bool) -> str:
         status = escape(case.status)
         cells = []
         if select:
-            aria = escape(_("Select %(ref)s") % {"ref": case.reference})
+            aria = escape(select_label % {"ref": case.reference})
             cells.append(
                 f'<td class="select-cell"><input type="checkbox" name="case" value="{ref}"'
                 f' id="select-{ref}" aria-label="{aria}"></td>'
