@@ -380,3 +380,25 @@ def test_the_rebuild_command_can_refresh_urgency_after_a_bulk_load(alice, make_c
 
     case.refresh_from_db()
     assert (case.next_due_at, case.breached_open) == (expected, False)
+
+
+# --- The cached filter form -------------------------------------------------------------------
+
+
+def test_the_cached_filter_form_follows_the_staff_list_language_and_query(carol, make_user):
+    client = _client(carol)
+    first = _get(client).content.decode()
+    assert '<option value="erin">' not in first
+    make_user("erin", role="staff")
+    assert '<option value="erin">erin</option>' in _get(client).content.decode()
+
+    chinese = _client(carol)
+    chinese.cookies.load({"django_language": "zh-hans"})
+    page = chinese.get(URL, headers={"accept-language": "zh-hans"}, secure=True).content.decode()
+    assert "Unassigned</option>" not in page and "未分派</option>" in page
+
+    assert 'value="保证金"' in _get(client, q="保证金").content.decode()
+    for _ in range(2):  # the second answer comes from the cache: still the error, still 400
+        response = _get(client, due_within="soon")
+        assert response.status_code == 400
+        assert "Due within (days): Enter a whole number." in response.content.decode()
