@@ -21,6 +21,12 @@ from cases.choices import (
 from cases.lifecycle import CLOSED
 
 
+# Every case reference is REFERENCE_PREFIX + "YYYY-NNNNNN" (cases.services._next_reference):
+# the prefix appears nowhere else in one, which lets a search starting with it be a prefix
+# search (desk.selectors.case_search).
+REFERENCE_PREFIX = "RC-"
+
+
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=32, choices=CaseKind.choices)

@@ -18,7 +18,7 @@ from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Priority, Sta
 from cases.deadlines import deadlines_on_details, deadlines_on_status_entered
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
-from cases.models import Case, CaseEvent, ReferenceSequence
+from cases.models import REFERENCE_PREFIX, Case, CaseEvent, ReferenceSequence
 from cases.notifications import notify_case_change
 from config.errors import ConflictError, DomainError
 from desk.services import status_count_move
@@ -120,7 +120,7 @@ def _next_reference(now: datetime.datetime) -> str:
     ReferenceSequence.objects.bulk_create([ReferenceSequence(year=year)], ignore_conflicts=True)
     ReferenceSequence.objects.filter(year=year).update(last=F("last") + 1)
     number = ReferenceSequence.objects.values_list("last", flat=True).get(year=year)
-    return f"RC-{year}-{number:06d}"
+    return f"{REFERENCE_PREFIX}{year}-{number:06d}"
 
 
 @transaction.atomic

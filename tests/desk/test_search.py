@@ -96,6 +96,18 @@ def test_search_by_reference(carol, cases):
     assert _queue(carol, reference[-4:]) == [reference]
 
 
+@pytest.mark.parametrize("common", [50, 1])
+def test_a_reference_prefix_finds_its_cases_in_any_case(carol, cases, monkeypatch, common):
+    from desk import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_COMMON", common)
+    reference = cases["ban"].reference
+    assert _queue(carol, reference.lower()) == [reference]
+    everyone = sorted(case.reference for case in cases.values())
+    assert sorted(_queue(carol, reference[:8].lower())) == everyone  # "rc-2026-"
+    assert _queue(carol, reference + "9") == []
+
+
 def test_search_combines_with_filters(carol, cases):
     assert _queue(carol, "保证金", kind="account_ban") == []
 
