@@ -141,7 +141,7 @@ def run_in_process(scenarios, users, tokens, requests: int, warmup: int) -> list
     return results
 
 
-def run_http(scenarios, users, tokens, requests, warmup, concurrency, workers, port):
+def run_http(scenarios, users, tokens, requests, warmup, concurrency, workers, port, threads=4):
     """Serve with gunicorn (collectstatic first, as in production) and send `concurrency`
     requests at a time from threads."""
     env = {**os.environ, **{k: os.environ[k] for k in BENCH_ENV}}
@@ -159,7 +159,7 @@ def run_http(scenarios, users, tokens, requests, warmup, concurrency, workers, p
             "config.wsgi",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
-            "--threads=4",
+            f"--threads={threads}",
             "--log-level=warning",
         ],
         cwd=ROOT,

@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=16)
     parser.add_argument("--concurrency", "-c", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--only", default="")
     parser.add_argument("--in-process", action="store_true", help="one at a time, no gunicorn")
@@ -94,7 +95,7 @@ def main() -> None:
         + (
             "in-process, one at a time"
             if args.in_process
-            else f"gunicorn {args.workers} workers x 4 threads, {args.concurrency} clients"
+            else f"gunicorn {args.workers} workers x {args.threads} threads, {args.concurrency} clients"
         )
     )
     if args.in_process:
@@ -109,6 +110,7 @@ def main() -> None:
             args.concurrency,
             args.workers,
             args.port,
+            args.threads,
         )
     run.print_table(results)
 
