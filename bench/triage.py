@@ -95,7 +95,8 @@ def main() -> None:
         + (
             "in-process, one at a time"
             if args.in_process
-            else f"gunicorn {args.workers} workers x {args.threads} threads, {args.concurrency} clients"
+            else f"gunicorn {args.workers} workers x {args.threads} threads, "
+            f"{args.concurrency} clients"
         )
     )
     if args.in_process:

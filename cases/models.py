@@ -20,7 +20,6 @@ from cases.choices import (
 )
 from cases.lifecycle import CLOSED
 
-
 # Every case reference is REFERENCE_PREFIX + "YYYY-NNNNNN" (cases.services._next_reference):
 # the prefix appears nowhere else in one, which lets a search starting with it be a prefix
 # search (desk.selectors.case_search).
