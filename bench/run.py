@@ -159,6 +159,9 @@ def run_http(scenarios, users, tokens, requests, warmup, concurrency, workers, p
             "config.wsgi",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
+            # gthread even with one thread: the worker keeps answering the arbiter while a
+            # long request (a CSV export) runs, where a sync worker would be killed.
+            "--worker-class=gthread",
             f"--threads={threads}",
             "--log-level=warning",
         ],

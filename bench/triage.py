@@ -71,8 +71,9 @@ def main() -> None:
     parser.add_argument("--requests", "-n", type=int, default=400, help="per scenario")
     parser.add_argument("--warmup", type=int, default=16)
     parser.add_argument("--concurrency", "-c", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    # As docker-compose.yml runs the web on this two-core machine.
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--only", default="")
     parser.add_argument("--in-process", action="store_true", help="one at a time, no gunicorn")

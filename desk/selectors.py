@@ -36,8 +36,8 @@ SEARCH_MAX_LENGTH = 100
 
 # A term found SEARCH_COMMON times among the first SEARCH_HEAD cases of the list, in the
 # list's own order, is common: testing rows in that order fills a page at once.
-SEARCH_HEAD = 1000
-SEARCH_COMMON = 50
+SEARCH_HEAD = 500
+SEARCH_COMMON = 25
 # Otherwise, up to this many matching cases, a search reads their ids first (each column on
 # its own trigram index) and then pages them in the list's order; beyond, testing rows in
 # order again.
