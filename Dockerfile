@@ -37,4 +37,4 @@ USER recourse
 EXPOSE 8000
 # Healthchecks are per service in docker-compose.yml: this image also runs the worker and beat.
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
-     "--forwarded-allow-ips", "*"]
+     "--forwarded-allow-ips", "*", "--timeout", "300"]

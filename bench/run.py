@@ -159,10 +159,7 @@ def run_http(scenarios, users, tokens, requests, warmup, concurrency, workers, p
             "config.wsgi",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
-            # gthread even with one thread: the worker keeps answering the arbiter while a
-            # long request (a CSV export) runs, where a sync worker would be killed.
-            "--worker-class=gthread",
-            f"--threads={threads}",
+            f"--threads={threads}",  # 1: gunicorn's sync worker, as docker-compose.yml runs it
             "--log-level=warning",
         ],
         cwd=ROOT,
