@@ -24,7 +24,7 @@ from accounts.models import Role, User
 from cases.choices import CaseKind, EventKind, Outcome, Platform, Priority, Status
 from cases.kinds import KINDS
 from cases.lifecycle import CLOSED, TRANSITIONS
-from cases.models import Case, CaseEvent, ReferenceSequence
+from cases.models import REFERENCE_PREFIX, Case, CaseEvent, ReferenceSequence
 from desk.services import status_counts_rebuild
 
 SELLER_PREFIX = "bench-seller-"
@@ -373,7 +373,7 @@ class Command(BaseCommand):
                             # the per-row foreign-key lookups at commit (half the time) are
                             # skipped. Needs a superuser; others simply pay for the checks.
                             cursor.execute("SET LOCAL session_replication_role = replica")
-                rows = [generator.case(n, f"RC-{year}-{n:06d}") for n in numbers]
+                rows = [generator.case(n, f"{REFERENCE_PREFIX}{year}-{n:06d}") for n in numbers]
                 built = [case for case, _ in rows]
                 if use_copy:
                     for case, pk in zip(built, self._next_ids(Case, size), strict=True):
