@@ -10,14 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.channels.web import list_url
+from tests.queries import SESSION
 
 pytestmark = pytest.mark.usefixtures("directory")
 
 # +1: the conversation's messages with their authors (one query, however many).
-CASE_PAGE = 12
+CASE_PAGE = 11 + SESSION
 # The channel's contacts (no events), then every contact for the chips and "waiting for a reply".
-CASE_PAGE_FILTERED = 13
-CONTACT_LIST = 6  # session, user, badge, the case, the contacts, their evidence
+CASE_PAGE_FILTERED = 12 + SESSION
+CONTACT_LIST = 5 + SESSION  # session, user, badge, the case, the contacts, their evidence
 # Staff also get the assignment card, with the list of staff to assign to (one query).
 STAFF_CARD = 1
 

@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from evidence.services import evidence_remove, evidence_update
 from tests.evidence import corpus
+from tests.queries import SESSION
 
 # … and the contacts (none here), the directory of bodies, the clocks and the calendar overrides,
 # the navigation's unread-notifications badge, and the conversation's messages with their authors
-CASE_PAGE = 11
-SECTION = 4  # session, user, case, evidence
+CASE_PAGE = 10 + SESSION
+SECTION = 3 + SESSION  # session, user, case, evidence
 # Staff also get the assignment card, with the list of staff to assign to (one query).
 STAFF_CARD = 1
 
