@@ -442,8 +442,10 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # Notifications page and unread count: WHERE recipient_id = ? ORDER BY created_at DESC.
-            models.Index(fields=["recipient", "-created_at"], name="cases_notif_recipient"),
+            # Notifications page: WHERE recipient_id = ? ORDER BY created_at DESC, id DESC, the
+            # whole order (a sweep writes many rows with one created_at), so PostgreSQL reads
+            # the first 30 and joins only those.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="cases_notif_page"),
             # Unread badge: WHERE recipient_id = ? AND read_at IS NULL.
             models.Index(
                 fields=["recipient"], name="cases_notif_unread", condition=Q(read_at__isnull=True)

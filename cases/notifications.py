@@ -192,7 +192,7 @@ def _own(user: User) -> QuerySet[Notification]:
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
     """The user's notifications, newest first, with what their text needs (one query).
-    Served by the index cases_notif_recipient."""
+    Served by the index cases_notif_page (the whole order, so only a page is joined)."""
     return (
         _own(user)
         .select_related("case", "deadline", "event", "event__actor")
