@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -13,6 +13,7 @@ from cases.calendar import Calendar
 from cases.choices import DeadlineState, DeadlineUnit, EventKind
 from cases.lifecycle import CLOSED
 from cases.models import CalendarOverride, Case, CaseEvent, Deadline
+from desk.selectors import status_counts
 
 
 def _visible(actor: User, prefix: str = "") -> Q | None:
@@ -33,6 +34,16 @@ def cases_visible_to(actor: User) -> QuerySet[Case]:
         return cases.none()
     rule = _visible(actor)
     return cases if rule is None else cases.filter(rule)
+
+
+def case_counts_by_status(*, actor: User) -> dict[str, int]:
+    """Cases per status the actor sees. Staff see every case: the desk's counts table, kept
+    by `case_create` and `case_transition`, answers without grouping a million rows (166 ms).
+    A seller's own cases are grouped on their owner index."""
+    if actor.is_authenticated and actor.is_support_staff:
+        return {row["status"]: row["count"] for row in status_counts() if row["count"]}
+    rows = cases_visible_to(actor).order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
 
 
 def case_get_for(*, actor: User, reference: str, for_update: bool = False) -> Case:
@@ -93,16 +104,18 @@ def deadlines_due_soon(
 
 
 def deadlines_breached(*, actor: User, limit: int = 10) -> list[Deadline]:
-    """Clocks that ran out on cases still open, most recent first. Staff: the partial index
-    cases_deadline_breached. `case__breached_open` (the queue's indexed flag, true exactly
-    when an open case has a breached clock) lets a seller's query start from their few
-    flagged cases instead of walking every breached clock ever recorded."""
-    return list(
-        _deadlines_visible_to(actor)
-        .filter(state=DeadlineState.BREACHED, case__breached_open=True)
-        .exclude(case__status__in=CLOSED)
-        .order_by("-settled_at", "-id")[:limit]
-    )
+    """Clocks that ran out on cases still open, most recent first.
+
+    Staff walk the partial index cases_deadline_breached, newest first, and stop after
+    `limit` (recent breaches are mostly on open cases). A seller's query starts instead from
+    their few cases flagged `breached_open` (the queue's indexed flag, true exactly when an
+    open case has a breached clock), not from every breached clock ever recorded. Each
+    filter is the other's slow path: with the flag, staff joined all 7,000 flagged cases
+    before sorting (41 ms at a million cases)."""
+    clocks = _deadlines_visible_to(actor).filter(state=DeadlineState.BREACHED)
+    if not actor.is_support_staff:
+        clocks = clocks.filter(case__breached_open=True)
+    return list(clocks.exclude(case__status__in=CLOSED).order_by("-settled_at", "-id")[:limit])
 
 
 def deadline_get_for_staff(*, actor: User, reference: str, deadline_id: int) -> Deadline:
