@@ -71,7 +71,8 @@ def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     2. A common term ("保证金" in half the titles) would make any index lookup read every
        match: so the first SEARCH_HEAD rows of `cases`, in its order (order it before
        searching), are tested first. If SEARCH_COMMON of them match, `cases` is filtered row
-       by row: walking its order's index fills a page within a few hundred rows.
+       by row: walking its order's index fills a page within a few hundred rows. So is a
+       list shorter than SEARCH_HEAD (a seller's own cases): testing it is cheap.
     3. Otherwise one query reads the ids of at most SEARCH_ID_LIMIT + 1 matching cases: a
        UNION of the case columns, the contacts' reference numbers and the sellers' usernames.
        Up to the limit, the page is those ids in the list's order; beyond, rows are tested.
@@ -92,8 +93,9 @@ def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     # Testing the head as one subquery (aggregate over a slice) keeps PostgreSQL on the
     # list's index: with `pk IN (head)` it tested every case in the table instead.
     head = cases.annotate(hit=ExpressionWrapper(row_test, BooleanField())).values("hit")
-    found = head[:SEARCH_HEAD].aggregate(n=Count("hit", filter=Q(hit=True)))["n"]
-    if found >= SEARCH_COMMON:
+    head = head[:SEARCH_HEAD].aggregate(rows=Count("hit"), found=Count("hit", filter=Q(hit=True)))
+    if head["found"] >= SEARCH_COMMON or head["rows"] < SEARCH_HEAD:
+        # A common term, or a short list (a seller's own cases) tested whole already.
         return cases.filter(row_test)
     # One branch per column rather than one OR: each is planned on its own, and a column
     # where the term is rare costs one small bitmap.
