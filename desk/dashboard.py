@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from django.core.cache import cache
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncWeek
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -34,6 +37,7 @@ from cases.choices import CaseKind, DeadlineState, Platform, Status
 from cases.lifecycle import CLOSED
 from cases.models import Case, Deadline
 from cases.templatetags.cases import clock_name, money
+from cases.templatetags.cases import count as _count
 from desk import charts
 
 WEEKS = 12
@@ -75,6 +79,20 @@ class Filters:
             end = datetime.combine(self.opened_to + timedelta(days=1), time(0), tzinfo=zone)
             q &= Q(**{f"{prefix}created_at__lt": end})
         return q
+
+    def queue_url(self, **narrower: str) -> str:
+        """The staff queue showing these cases (every status, unless `narrower` names one),
+        narrowed further: where a row of a chart's table leads."""
+        params = {
+            "status": "all",
+            "platform": self.platform,
+            "kind": self.kind,
+            "created_from": self.opened_from.isoformat() if self.opened_from else "",
+            "created_to": self.opened_to.isoformat() if self.opened_to else "",
+            **narrower,
+        }
+        query = urlencode({name: value for name, value in params.items() if value})
+        return f"{reverse('desk:queue')}?{query}"
 
     def cache_key(self) -> str:
         raw = json.dumps(
@@ -244,16 +262,13 @@ def dashboard_refresh(filters: Filters, *, seconds: int = CACHE_SECONDS) -> dict
 # --- Charts and tables, in the reader's language --------------------------------------------
 
 
-def _count(value: int) -> str:
-    return f"{value:,}"
-
-
 def _share(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-def _count_chart(chart_id, title, caption, column, items, *, bar_class=None) -> dict:
-    """A one-series chart of counts, with its table: label, count, share of the total."""
+def _count_chart(chart_id, title, caption, column, items, *, bar_class=None, link=None) -> dict:
+    """A one-series chart of counts, with its table: label, count, share of the total. With
+    `link(key)`, each row's label leads to those cases in the queue."""
     total = sum(item.values[0] for item in items)
     geometry = charts.bar_chart(items, fmt=_count)
     for row in geometry["rows"]:
@@ -269,7 +284,13 @@ def _count_chart(chart_id, title, caption, column, items, *, bar_class=None) -> 
         "table": {
             "head": [column, _("Cases"), _("Share")],
             "rows": [
-                [item.label, _count(item.values[0]), _share(item.values[0], total)]
+                [
+                    format_html('<a href="{}">{}</a>', link(item.key), item.label)
+                    if link
+                    else item.label,
+                    _count(item.values[0]),
+                    _share(item.values[0], total),
+                ]
                 for item in items
             ],
             "foot": [_("Total"), _count(total), _share(total, total)],
@@ -277,8 +298,9 @@ def _count_chart(chart_id, title, caption, column, items, *, bar_class=None) -> 
     }
 
 
-def dashboard_charts(data: dict, *, amounts_by: str = "kind") -> dict:
-    """The page's summary figures and charts (geometry and table) from `dashboard_data`."""
+def dashboard_charts(data: dict, *, filters: Filters, amounts_by: str = "kind") -> dict:
+    """The page's summary figures and charts (geometry and table) from `dashboard_data`; the
+    status, kind and platform tables link to those cases in the queue (`filters` kept)."""
     status_items = [
         charts.Item(s.value, str(s.label), (data["by_status"].get(s.value, {}).get("count", 0),))
         for s in Status
@@ -319,10 +341,16 @@ def dashboard_charts(data: dict, *, amounts_by: str = "kind") -> dict:
             _("Status"),
             status_items,
             bar_class=lambda key: f"status-{key}",
+            link=lambda key: filters.queue_url(status=key),
         ),
         _weekly_chart(data["weeks"]),
         _count_chart(
-            "kind", _("Cases by kind"), _("What the disputes are about."), _("Kind"), kind_items
+            "kind",
+            _("Cases by kind"),
+            _("What the disputes are about."),
+            _("Kind"),
+            kind_items,
+            link=lambda key: filters.queue_url(kind=key),
         ),
         _count_chart(
             "platform",
@@ -330,6 +358,7 @@ def dashboard_charts(data: dict, *, amounts_by: str = "kind") -> dict:
             _("Busiest platform first."),
             _("Platform"),
             platform_items,
+            link=lambda key: filters.queue_url(platform=key),
         ),
         _breached_chart(data["breached"]),
         _count_chart(

@@ -102,7 +102,9 @@ def dashboard(request):
         raise Http404("No such page.")
     form = DashboardFilterForm(request.GET or None)
     filters = form.filters()
-    page = dashboard_charts(dashboard_data(filters), amounts_by=form.amounts_grouping())
+    page = dashboard_charts(
+        dashboard_data(filters), filters=filters, amounts_by=form.amounts_grouping()
+    )
     return render(
         request,
         "desk/dashboard.html",

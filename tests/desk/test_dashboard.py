@@ -427,6 +427,25 @@ def test_the_page_links_back_to_the_queue_and_says_when_it_was_computed(staff_cl
     assert "As of 10:00" in response.text
 
 
+def test_each_status_kind_and_platform_row_leads_to_those_cases_in_the_queue(staff_client, known):
+    response = get(staff_client, platform="douyin_shop", opened_from="2026-11-01")
+    page = response.text
+    assert (
+        'href="/staff/?status=filed&amp;platform=douyin_shop&amp;created_from=2026-11-01">'
+        "Filed</a>" in page
+    )
+    assert 'href="/staff/?status=all&amp;platform=douyin_shop&amp;kind=account_ban' in page
+    # The platform chart's rows replace the dashboard's platform with their own.
+    assert 'href="/staff/?status=all&amp;platform=kuaishou&amp;created_from=2026-11-01">' in page
+
+    with mock.patch("cases.clock.now", return_value=NOW):
+        queue = staff_client.get(
+            "/staff/", {"status": "all", "platform": "douyin_shop"}, secure=True
+        )
+    counted = table(read(get(staff_client, platform="douyin_shop")), "status")["Total"][0]
+    assert len(queue.context["cases"]) == int(counted)
+
+
 # --- Queries and cache ------------------------------------------------------------------------
 
 
