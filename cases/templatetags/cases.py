@@ -26,6 +26,13 @@ EMPTY = "—"
 
 
 @register.filter
+def count(value: int) -> str:
+    """1100000 → "1,100,000": commas in both languages, as amounts are written (Django's
+    zh-Hans number format has no separator at all)."""
+    return f"{value:,}"
+
+
+@register.filter
 def money(value, currency=None) -> str:
     """1234.5 → "¥1,234.50" in CNY; other currencies by their code: "USD 1,234.50"."""
     if value in (None, ""):

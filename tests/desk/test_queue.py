@@ -401,3 +401,11 @@ def test_the_cached_filter_form_follows_the_staff_list_language_and_query(carol,
         response = _get(client, due_within="soon")
         assert response.status_code == 400
         assert "Due within (days): Enter a whole number." in response.content.decode()
+
+
+def test_large_counts_are_written_with_thousands_separators_in_both_languages(carol):
+    CaseStatusCount.objects.update_or_create(status="filed", defaults={"count": 1234567})
+    for language in ("en", "zh-hans"):
+        client = _client(carol)
+        page = client.get(URL, headers={"accept-language": language}, secure=True)
+        assert "<strong>1,234,567</strong>" in page.content.decode()
