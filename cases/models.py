@@ -85,6 +85,12 @@ class Case(models.Model):
     breached_open = models.BooleanField(
         _("breached clock while open"), default=False, editable=False
     )
+    # Since when the seller's latest message waits for support staff to answer (a message from
+    # staff clears it): the queue marks and filters these, so a message on a case nobody is
+    # assigned to is not missed. Written only by conversations.services.message_post.
+    awaiting_reply_since = models.DateTimeField(
+        _("awaiting our reply since"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -173,6 +179,12 @@ class Case(models.Model):
                     "id",
                 ],
                 name="cases_queue_assignee",
+            ),
+            # Staff queue, "awaiting our reply": the same order over just those cases.
+            models.Index(
+                fields=["-breached_open", "next_due_at", "-priority", "updated_at", "id"],
+                name="cases_queue_awaiting",
+                condition=Q(awaiting_reply_since__isnull=False),
             ),
         ]
 

@@ -2,6 +2,8 @@
 internal notes."""
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -53,7 +55,9 @@ def message_post(*, actor: User, case: Case, body: str, internal: bool = False) 
        staff both read it); INTERNAL_NOTE carries only the message's id, so the note's text
        lives in one row that only staff selectors read.
     3. A message is activity on the case (its `updated_at` moves); an internal note is not,
-       since the seller would see the case change with nothing to show for it.
+       since the seller would see the case change with nothing to show for it. A seller's
+       message marks the case as awaiting staff's reply (the queue shows it, also when nobody
+       is assigned to be notified); a message from staff clears the mark.
     4. Notify the other side (`_recipients`), e-mail after commit."""
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
         raise Http404("No such case.")
@@ -78,8 +82,14 @@ def message_post(*, actor: User, case: Case, body: str, internal: bool = False) 
         note="" if internal else body,
     )
     if not internal:
-        Case.objects.filter(pk=case.pk).update(updated_at=now)
+        # The seller's message waits for an answer (from its first unanswered one); staff's
+        # answers it.
+        awaiting = None if actor.is_support_staff else Coalesce(F("awaiting_reply_since"), now)
+        Case.objects.filter(pk=case.pk).update(updated_at=now, awaiting_reply_since=awaiting)
         case.updated_at = now
+        case.awaiting_reply_since = (
+            None if actor.is_support_staff else case.awaiting_reply_since or now
+        )
     notify_of_event(
         event=event,
         kind=NotificationKind.MESSAGE,

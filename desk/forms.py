@@ -53,6 +53,7 @@ class QueueFilterForm(forms.Form):
     )
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    awaiting_reply = forms.BooleanField(label=_("Awaiting our reply"), required=False)
     due_within = forms.IntegerField(
         label=_("Due within (days)"), required=False, min_value=0, max_value=DUE_WITHIN_MAX
     )
@@ -101,6 +102,7 @@ class QueueFilterForm(forms.Form):
         for name in ("q", "kind", "platform", "party_role", "priority", "assignee"):
             data[name] = data.get(name) or ""
         data["overdue"] = bool(data.get("overdue"))
+        data["awaiting_reply"] = bool(data.get("awaiting_reply"))
         return QueueFilters(**{k: v for k, v in data.items() if k in QueueFilters.__annotations__})
 
     @property

@@ -134,6 +134,12 @@ def filter_overdue(cases: QuerySet[Case], overdue: bool, *, now: datetime.dateti
     return cases.filter(late) if overdue else cases.exclude(late)
 
 
+def filter_awaiting_reply(cases: QuerySet[Case], awaiting: bool) -> QuerySet[Case]:
+    """Cases whose seller's latest message waits for staff's answer (or, false, none does);
+    the queue's order over them is the partial index cases_queue_awaiting."""
+    return cases.filter(awaiting_reply_since__isnull=not awaiting)
+
+
 def filter_due_within(cases: QuerySet[Case], days: int, *, now: datetime.datetime):
     """A running clock due before now + days (one already past included); index
     cases_next_due."""
@@ -152,6 +158,7 @@ class QueueFilters:
     priority: str = ""
     assignee: str = ""
     overdue: bool = False
+    awaiting_reply: bool = False
     due_within: int | None = None
     created_from: datetime.date | None = None
     created_to: datetime.date | None = None
@@ -179,6 +186,8 @@ def queue_filter(cases: QuerySet[Case], f: QueueFilters, *, actor: User) -> Quer
     cases = filter_assignee(cases, f.assignee, actor=actor)
     if f.overdue:
         cases = filter_overdue(cases, True, now=now)
+    if f.awaiting_reply:
+        cases = filter_awaiting_reply(cases, True)
     if f.due_within is not None:
         cases = filter_due_within(cases, f.due_within, now=now)
     one_day = datetime.timedelta(days=1)

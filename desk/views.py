@@ -32,6 +32,7 @@ QUEUE_ROW_FIELDS = (
     "updated_at",
     "next_due_at",
     "breached_open",
+    "awaiting_reply_since",
     "owner__username",
     "assignee__username",
 )

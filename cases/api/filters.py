@@ -18,6 +18,7 @@ from desk.selectors import (
     SEARCH_MAX_LENGTH,
     case_search,
     filter_assignee,
+    filter_awaiting_reply,
     filter_due_within,
     filter_overdue,
 )
@@ -104,6 +105,14 @@ class CaseFilter(django_filters.FilterSet):
             "breached); false: cases with none."
         ),
     )
+    awaiting_reply = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_awaiting_reply",
+        help_text=gettext_lazy(
+            "true: cases whose seller's latest message waits for support staff's answer; "
+            "false: cases with none waiting."
+        ),
+    )
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
@@ -150,6 +159,7 @@ class CaseFilter(django_filters.FilterSet):
             "assignee",
             "updated_since",
             "overdue",
+            "awaiting_reply",
             "search",
             "party_role",
             "assigned",
@@ -171,6 +181,9 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         # The staff queue's rule, on the same indexed columns: one meaning of "overdue".
         return filter_overdue(queryset, value == "true", now=clock.now())
+
+    def filter_awaiting_reply(self, queryset, name, value):
+        return filter_awaiting_reply(queryset, value == "true")
 
     def filter_search(self, queryset, name, value):
         return case_search(queryset, value)

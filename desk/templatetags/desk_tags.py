@@ -58,6 +58,7 @@ def queue_rows(cases, *, now, select: bool) -> str:
     }
     labels = {key: escape(label) for key, label in labels.items()}
     unassigned, urgent = escape(_("Unassigned")), escape(_("Urgent"))
+    awaiting, awaiting_since = escape(_("Awaiting reply")), _("The seller wrote on %(when)s.")
     breached, overdue = escape(_("Breached")), escape(_("Overdue"))
     displays = {
         field: {value: escape(label) for value, label in choices}
@@ -102,11 +103,15 @@ def queue_rows(cases, *, now, select: bool) -> str:
                 due += f'<time datetime="{iso}">{shown}</time>'
         elif not case.breached_open:
             due = '<span class="muted">—</span>'
+        waiting = ""
+        if case.awaiting_reply_since:
+            since = escape(awaiting_since % {"when": _when(case.awaiting_reply_since)[1]})
+            waiting = f' <span class="badge awaiting" title="{since}">{awaiting}</span>'
         updated_iso, updated = _when(case.updated_at)
         cells += [
             f'<td data-label="{labels["ref"]}"><a class="ref" href="{url}">{ref}</a></td>',
             f'<td data-label="{labels["title"]}" class="case-cell"><a class="case-title"'
-            f' href="{url}" tabindex="-1">{escape(case.title)}</a></td>',
+            f' href="{url}" tabindex="-1">{escape(case.title)}</a>{waiting}</td>',
             f'<td data-label="{labels["seller"]}">{escape(case.owner.username)}</td>',
             f'<td data-label="{labels["platform"]}">'
             f"{displays['platform'].get(case.platform) or escape(case.platform)}</td>",

@@ -9,6 +9,7 @@ import pytest
 
 from cases import clock
 from cases.models import Case
+from conversations.services import message_post
 from tests.api.conftest import LIST_URL
 
 
@@ -97,3 +98,20 @@ def test_search_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(queries):
         response = carol_api.get(LIST_URL, {"search": "保证金", "page_size": 100})
     assert len(refs(response)) == count
+
+
+def test_the_api_filters_cases_awaiting_our_reply(alice, carol, make_case, carol_api):
+    waiting = make_case(alice)
+    quiet = make_case(alice)
+    message_post(actor=alice, case=waiting, body="请尽快处理")
+
+    def refs(value):
+        response = carol_api.get("/api/v1/cases/", {"awaiting_reply": value})
+        assert response.status_code == 200
+        return {row["reference"] for row in response.json()["results"]}
+
+    assert refs("true") == {waiting.reference}
+    assert refs("false") == {quiet.reference}
+    response = carol_api.get("/api/v1/cases/", {"awaiting_reply": "soon"})
+    assert response.status_code == 400
+    assert "awaiting_reply" in response.json()["errors"]
