@@ -1,13 +1,15 @@
 """The staff queue: parse the filters, read through desk.selectors, render. Staff only: anyone
 else gets the same 404 as a page that does not exist."""
 
-from functools import wraps
+import hashlib
+from functools import cache, wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +38,14 @@ QUEUE_ROW_FIELDS = (
     "owner__username",
     "assignee__username",
 )
+
+
+@cache
+def filters_fragment_version() -> str:
+    """Part of the cached filter form's key: it changes with the queue's template and the
+    form's fields, so after a deploy nobody is served the previous release's form."""
+    source = get_template("desk/queue.html").template.source
+    return hashlib.sha256(f"{source}{list(QueueFilterForm.base_fields)}".encode()).hexdigest()[:12]
 
 
 def staff_only(view):
@@ -97,6 +107,7 @@ def queue(request):
             "filtered": form.active,
             "staff": form.staff,
             "staff_key": " ".join(member.username for member in form.staff),
+            "filters_version": filters_fragment_version(),
         },
         status=400 if bad else 200,
     )

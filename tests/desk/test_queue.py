@@ -409,3 +409,20 @@ def test_large_counts_are_written_with_thousands_separators_in_both_languages(ca
         client = _client(carol)
         page = client.get(URL, headers={"accept-language": language}, secure=True)
         assert "<strong>1,234,567</strong>" in page.content.decode()
+
+
+def test_the_cached_filter_form_is_keyed_to_the_release_of_its_template_and_form(monkeypatch):
+    from django import forms
+
+    from desk import views
+
+    views.filters_fragment_version.cache_clear()
+    before = views.filters_fragment_version()
+    fields = {**views.QueueFilterForm.base_fields, "sla": forms.BooleanField(required=False)}
+    monkeypatch.setattr(views.QueueFilterForm, "base_fields", fields)
+    views.filters_fragment_version.cache_clear()
+    try:
+        assert views.filters_fragment_version() != before
+    finally:
+        monkeypatch.undo()
+        views.filters_fragment_version.cache_clear()
