@@ -426,3 +426,14 @@ def test_the_cached_filter_form_is_keyed_to_the_release_of_its_template_and_form
     finally:
         monkeypatch.undo()
         views.filters_fragment_version.cache_clear()
+
+
+def test_page_totals_and_chips_read_the_counts_the_same_way(db):
+    from desk.selectors import cases_counted, status_counts
+
+    # A count gone below zero (rows written around the services) reads as none, everywhere.
+    CaseStatusCount.objects.update_or_create(status="draft", defaults={"count": 5})
+    CaseStatusCount.objects.update_or_create(status="filed", defaults={"count": -3})
+    assert cases_counted() == sum(row["count"] for row in status_counts()) == 5
+    assert cases_counted(status="filed") == 0
+    assert cases_counted(status="draft") == 5
