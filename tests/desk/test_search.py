@@ -142,3 +142,17 @@ def test_search_finds_a_case_once_even_with_many_matching_contacts(carol, bob, c
         )
     case_transition(actor=bob, case=cases["other"], to=Status.FILED)
     assert _queue(carol, "GD2026") == [cases["other"].reference]
+
+
+# The queries case_search itself sends before the page: the head's test, then, on the id
+# path, the ids. A strategy that quietly fell back to another path would change the count.
+SEARCH_QUERIES = {"rows": 1, "ids": 2, "ids-overflow": 2, "common": 1}
+
+
+def test_each_strategy_takes_its_own_path(carol, cases, strategy, django_assert_num_queries):
+    from desk.selectors import QueueFilters, queue_cases
+
+    # "rc-" is in every reference: the first case in queue order matches, for "common".
+    with django_assert_num_queries(SEARCH_QUERIES[strategy] + 1):
+        found = list(queue_cases(actor=carol, filters=QueueFilters(q="rc-", status="all")))
+    assert len(found) == 3
