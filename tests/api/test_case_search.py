@@ -115,3 +115,16 @@ def test_the_api_filters_cases_awaiting_our_reply(alice, carol, make_case, carol
     response = carol_api.get("/api/v1/cases/", {"awaiting_reply": "soon"})
     assert response.status_code == 400
     assert "awaiting_reply" in response.json()["errors"]
+
+
+def test_a_seller_filtering_on_awaiting_reply_sees_only_their_own(
+    alice, bob, make_case, alice_api, bob_api
+):
+    hers = make_case(alice)
+    his = make_case(bob)
+    message_post(actor=alice, case=hers, body="请尽快处理")
+    message_post(actor=bob, case=his, body="也请处理我的")
+
+    for client, own in ((alice_api, hers), (bob_api, his)):
+        response = client.get("/api/v1/cases/", {"awaiting_reply": "true"})
+        assert [row["reference"] for row in response.json()["results"]] == [own.reference]
