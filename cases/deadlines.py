@@ -7,8 +7,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BooleanField, Exists, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models import Case as SQLCase
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils.duration import duration_iso_string
@@ -62,26 +74,31 @@ def compute_due(
 # --- The staff queue's urgency, denormalised onto the case ------------------------------------
 
 
+def running_deadlines(case_ref) -> QuerySet[Deadline]:
+    """A case's running clocks, the next one due first (ties by id): `case_ref` is a case or
+    an `OuterRef` to one."""
+    return Deadline.objects.filter(case=case_ref, state=DeadlineState.RUNNING).order_by(
+        "due_at", "id"
+    )
+
+
 def case_refresh_urgency(case_ids, **also) -> int:
-    """Recompute `Case.next_due_at` (the earliest running clock's due moment, null if none)
-    and `Case.breached_open` (a breached clock on a case not closed) for these cases, in one
-    UPDATE with correlated subqueries on the (case, state, due_at) index. Every code path that
+    """Recompute `Case.next_due_at` and `Case.next_due_rule` (the first running clock's due
+    moment and rule key, null and "" if none) and `Case.breached_open` (a breached clock on a
+    case not closed) for these cases, in one UPDATE with correlated subqueries on the
+    (case, state, due_at) index. Every code path that
     starts, pauses, resumes, settles, extends, breaches or recomputes a clock, or closes or
     reopens a case, ends by calling this, so the queue orders on two plain columns.
     `also`: more columns for the same UPDATE (the sweep raises priority in it)."""
     ids = sorted({int(pk) for pk in case_ids if pk is not None})
     if not ids:
         return 0
-    running = (
-        Deadline.objects.filter(case=OuterRef("pk"), state=DeadlineState.RUNNING)
-        .order_by()
-        .values("case")
-        .annotate(first=Min("due_at"))
-        .values("first")
-    )
+    first = running_deadlines(OuterRef("pk"))[:1]
+    rule = first.annotate(key=KeyTextTransform("key", "rule_snapshot")).values("key")
     breached = Deadline.objects.filter(case=OuterRef("pk"), state=DeadlineState.BREACHED)
     return Case.objects.filter(pk__in=ids).update(
-        next_due_at=Subquery(running),
+        next_due_at=Subquery(first.values("due_at")),
+        next_due_rule=Coalesce(Subquery(rule), Value(""), output_field=CharField()),
         breached_open=SQLCase(
             When(Q(Exists(breached)) & ~Q(status__in=CLOSED), then=Value(True)),
             default=Value(False),

@@ -82,6 +82,11 @@ class Case(models.Model):
     # Denormalised for the staff queue's urgency order; written only by
     # cases.deadlines.case_refresh_urgency whenever a clock (or the case's status) changes.
     next_due_at = models.DateTimeField(_("next clock due"), null=True, blank=True, editable=False)
+    # The rule key of that clock (the first running one by due moment, then id): the API's
+    # case list shows it with no subquery per row.
+    next_due_rule = models.CharField(
+        _("next clock's rule"), max_length=60, blank=True, default="", editable=False
+    )
     breached_open = models.BooleanField(
         _("breached clock while open"), default=False, editable=False
     )

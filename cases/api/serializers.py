@@ -9,8 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +27,9 @@ from cases.choices import (
     Priority,
     Status,
 )
+from cases.deadlines import running_deadlines
 from cases.kinds import KINDS
-from cases.models import Case, CaseEvent, Deadline
+from cases.models import Case, CaseEvent
 from cases.services import NOTE_MAX_LENGTH
 
 
@@ -144,31 +144,15 @@ class NextDeadlineSerializer(serializers.Serializer):
     )
 
 
-def _running_deadlines(case_ref) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(case=case_ref, state=DeadlineState.RUNNING).order_by(
-        "due_at", "id"
-    )
-
-
 @functools.cache
-def _next_deadline_subqueries() -> dict[str, Subquery]:
-    # Built once: annotate() resolves a copy of each expression, so the same unresolved
-    # subqueries serve every request without being rebuilt.
-    running = _running_deadlines(OuterRef("pk"))
-    return {
-        "next_deadline_due_at": Subquery(running.values("due_at")[:1]),
-        "next_deadline_rule": Subquery(
-            running.annotate(rule_key=KeyTextTransform("key", "rule_snapshot")).values("rule_key")[
-                :1
-            ]
-        ),
-    }
+def _case_columns() -> tuple[str, ...]:
+    return tuple(field.name for field in Case._meta.concrete_fields)
 
 
-def with_next_deadline(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The earliest running clock's rule key and due moment, as two correlated subqueries on
-    the (case, state, due_at) index: the case list reads them with no query per row."""
-    return cases.annotate(**_next_deadline_subqueries())
+def for_case_list(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What the list writes: every case column, and of its owner and assignee only the
+    username (not the password hash and a dozen other columns, 26 times a page)."""
+    return cases.only(*_case_columns(), "owner__username", "assignee__username")
 
 
 _AMOUNT = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -206,19 +190,17 @@ class CaseListSerializer(serializers.ListSerializer):
 
     def _row(self, case: Case, tz) -> dict:
         amount_claimed, amount_recovered = case.amount_claimed, case.amount_recovered
-        if hasattr(case, "next_deadline_due_at"):
-            due_at, key = case.next_deadline_due_at, case.next_deadline_rule
-            next_deadline = (
-                None
-                if due_at is None
-                else {
-                    "kind": None if key is None else str(key),
-                    "due_at": _datetime(due_at, tz),
-                    "state": DeadlineState.RUNNING.value,
-                }
-            )
-        else:
-            next_deadline = self.child.get_next_deadline(case)
+        # The case's own copy of its next running clock (kept by case_refresh_urgency in the
+        # transaction of every clock change): no subquery per row.
+        next_deadline = (
+            None
+            if case.next_due_at is None
+            else {
+                "kind": case.next_due_rule or None,
+                "due_at": _datetime(case.next_due_at, tz),
+                "state": DeadlineState.RUNNING.value,
+            }
+        )
         return {
             "reference": case.reference,
             "kind": case.kind,
@@ -301,17 +283,19 @@ class CaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(NextDeadlineSerializer(allow_null=True))
     def get_next_deadline(self, case: Case) -> dict | None:
-        if hasattr(case, "next_deadline_due_at"):  # annotated by with_next_deadline
-            due_at, key = case.next_deadline_due_at, case.next_deadline_rule
-        else:  # one case read on its own: one query
-            deadline = _running_deadlines(case).only("due_at", "rule_snapshot").first()
-            if deadline is None:
-                return None
-            due_at, key = deadline.due_at, deadline.rule_snapshot.get("key")
-        if due_at is None:
+        # One case read on its own asks the clocks (one query) rather than trusting the copy
+        # on the case: after a change in this request, the instance in hand predates the
+        # refresh. The list reads the copy (CaseListSerializer).
+        deadline = running_deadlines(case).only("due_at", "rule_snapshot").first()
+        if deadline is None:
             return None
         return NextDeadlineSerializer(
-            {"kind": key, "due_at": due_at, "state": DeadlineState.RUNNING}, context=self.context
+            {
+                "kind": deadline.rule_snapshot.get("key"),
+                "due_at": deadline.due_at,
+                "state": DeadlineState.RUNNING,
+            },
+            context=self.context,
         ).data
 
 

@@ -35,7 +35,7 @@ from cases.api.serializers import (
     TransitionConflictSerializer,
     TransitionSerializer,
     case_url,
-    with_next_deadline,
+    for_case_list,
 )
 from cases.selectors import case_get_for, case_timeline, cases_visible_to
 from cases.services import case_create, case_transition, case_update
@@ -159,7 +159,7 @@ class CaseListView(CaseAPIView):
     ordering = ("-updated_at",)
 
     def get_queryset(self):
-        return with_next_deadline(cases_visible_to(self.request.user))
+        return for_case_list(cases_visible_to(self.request.user))
 
     def allowed_query_params(self) -> list[str]:
         if self.request.method != "GET":

@@ -161,8 +161,10 @@ def test_next_deadline_is_the_earliest_running_clock_only(alice, alice_api, file
     shown = alice_api.get(case_url(filed)).json()["next_deadline"]
     assert shown["kind"] == "seller.reply"
     assert datetime.fromisoformat(shown["due_at"]) == at(2026, 3, 7, 12, 0)
-    # An earlier clock that is no longer running is not next.
-    Deadline.objects.filter(case=filed, rule_snapshot__key="seller.reply").update(state="breached")
+    assert results(alice_api.get(LIST_URL))[0]["next_deadline"] == shown
+    # Once the seller's clock has run out (breached by the sweep), nothing is next.
+    sweep_deadlines(now=at(2026, 3, 7, 12, 0))
+    assert Deadline.objects.get(case=filed, rule_snapshot__key="seller.reply").state == "breached"
     assert alice_api.get(case_url(filed)).json()["next_deadline"] is None
     assert results(alice_api.get(LIST_URL))[0]["next_deadline"] is None
 

@@ -50,13 +50,15 @@ def test_next_due_is_the_earliest_running_clock_and_follows_pause_breach_and_clo
     running = Deadline.objects.filter(case=case, state=DeadlineState.RUNNING)
     assert running.exists(), "filing starts the platform's clock"
     case.refresh_from_db()
-    assert case.next_due_at == min(d.due_at for d in running)
+    first = running.order_by("due_at", "id").first()
+    assert case.next_due_at == first.due_at
+    assert case.next_due_rule == first.rule_snapshot["key"] == "platform.first_response"
     assert case.breached_open is False
 
     for deadline in list(running):
         deadline_staff_pause(actor=carol, deadline=deadline, reason="平台放假")
     case.refresh_from_db()
-    assert case.next_due_at is None
+    assert (case.next_due_at, case.next_due_rule) == (None, "")
 
     Deadline.objects.filter(case=case).update(state=DeadlineState.RUNNING, remaining=None)
     case_refresh_urgency([case.pk])
@@ -67,7 +69,22 @@ def test_next_due_is_the_earliest_running_clock_and_follows_pause_breach_and_clo
 
     case_transition(actor=alice, case=case, to=Status.WITHDRAWN)
     case.refresh_from_db()
-    assert (case.breached_open, case.next_due_at) == (False, None)
+    assert (case.breached_open, case.next_due_at, case.next_due_rule) == (False, None, "")
+
+
+def test_the_next_clock_rule_backfill_writes_what_the_refresh_writes(alice, make_case):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cases.migrations.0017_case_next_due_rule")
+    filed, draft = _filed(alice, make_case), make_case(alice)
+    Case.objects.update(next_due_rule="")
+
+    migration.backfill(apps, None)
+
+    rules = dict(Case.objects.values_list("pk", "next_due_rule"))
+    assert rules == {filed.pk: "platform.first_response", draft.pk: ""}
 
 
 def test_queue_orders_breached_then_soonest_due_then_urgent_then_oldest_update(
