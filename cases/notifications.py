@@ -208,9 +208,11 @@ def notification_get_for(*, user: User, notification_id: int) -> Notification:
         raise Http404("No such notification.") from None
 
 
-def unread_count(*, user: User) -> int:
-    """One COUNT over the partial index cases_notif_unread."""
-    return _own(user).filter(read_at__isnull=True).count()
+def unread_count(*, user: User, cap: int | None = None) -> int:
+    """One COUNT over the partial index cases_notif_unread. With `cap`, counting stops there:
+    the navigation's badge shows "99+" rather than counting thousands of rows on every page."""
+    unread = _own(user).filter(read_at__isnull=True)
+    return unread[:cap].count() if cap else unread.count()
 
 
 # --- Marking read ---------------------------------------------------------------------------

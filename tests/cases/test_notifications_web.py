@@ -43,7 +43,7 @@ def _notes(actor, case, n):
 
 
 def _unread_badge(html: str) -> str | None:
-    match = re.search(r'<span class="badge unread-count">.*?</span>(\d+)</span>', html)
+    match = re.search(r'<span class="badge unread-count">.*?</span>(\d+\+?)</span>', html)
     return match.group(1) if match else None
 
 
@@ -175,6 +175,24 @@ def test_the_navigation_shows_my_unread_count_on_every_page(web_as, alice, carol
     html = client.get(reverse("cases:dashboard")).text
     assert _unread_badge(html) is None
     assert f'href="{LIST}"' in html
+
+
+def test_the_badge_stops_counting_at_a_hundred(web_as, alice, alice_case):
+    def unread(n):
+        Notification.objects.bulk_create(
+            Notification(recipient=alice, case=alice_case, kind=NotificationKind.DEADLINE_WARNING)
+            for _ in range(n)
+        )
+
+    unread(99)
+    client = web_as(alice)
+    assert _unread_badge(client.get(reverse("cases:dashboard")).text) == "99"
+    unread(2)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("cases:dashboard")).text
+    assert _unread_badge(html) == "99+"
+    (count,) = [q["sql"] for q in queries if "cases_notification" in q["sql"]]
+    assert "LIMIT 100" in count
 
 
 def test_anonymous_visitors_get_no_badge_and_no_count_query(alice, carol, alice_case):
