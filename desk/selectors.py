@@ -5,6 +5,7 @@ import datetime
 import operator
 from dataclasses import dataclass
 from functools import reduce
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
@@ -211,12 +212,38 @@ def queue_cases(*, actor: User, filters: QueueFilters) -> QuerySet[Case]:
     return queue_filter(cases, filters, actor=actor)
 
 
-def queue_page(cases: QuerySet[Case], *, number: int, size: int) -> tuple[list[Case], bool]:
+class QueueRow(NamedTuple):
+    """What a queue row shows of a case (not its description or details JSON)."""
+
+    reference: str
+    title: str
+    kind: str
+    platform: str
+    status: str
+    priority: str
+    updated_at: datetime.datetime
+    next_due_at: datetime.datetime | None
+    breached_open: bool
+    awaiting_reply_since: datetime.datetime | None
+    owner_username: str
+    assignee_username: str | None
+
+
+_QUEUE_ROW_COLUMNS = [
+    name.replace("_username", "__username") if name.endswith("_username") else name
+    for name in QueueRow._fields
+]
+
+
+def queue_page(cases: QuerySet[Case], *, number: int, size: int) -> tuple[list[QueueRow], bool]:
     """One page by OFFSET, and whether another follows (one row more is read, so no COUNT
-    over a million filtered cases). The page number is capped by the form."""
+    over a million filtered cases). The page number is capped by the form. Rows are plain
+    tuples: building fifty cases with their two users cost more than the query
+    (2.4 ms against 1.0 ms, bench/README.md)."""
     start = (number - 1) * size
-    rows = list(cases[start : start + size + 1])
-    return rows[:size], len(rows) > size
+    rows = cases.values_list(*_QUEUE_ROW_COLUMNS)[start : start + size + 1]
+    page = [QueueRow._make(row) for row in rows]
+    return page[:size], len(page) > size
 
 
 def status_counts() -> list[dict]:

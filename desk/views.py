@@ -23,22 +23,6 @@ from desk.forms import QUEUE_PAGE_SIZE, QueueFilterForm, SavedViewForm
 from desk.selectors import queue_cases, queue_page, saved_views_for, status_counts
 from desk.services import saved_view_create, saved_view_delete
 
-# What a queue row shows: the rest of a case (its description, its details JSON) is not read.
-QUEUE_ROW_FIELDS = (
-    "reference",
-    "title",
-    "kind",
-    "platform",
-    "status",
-    "priority",
-    "updated_at",
-    "next_due_at",
-    "breached_open",
-    "awaiting_reply_since",
-    "owner__username",
-    "assignee__username",
-)
-
 
 @cache
 def filters_fragment_version() -> str:
@@ -84,7 +68,7 @@ def queue(request):
     form = _filter_form(request)
     filters = form.filters()
     number = form.page_number
-    cases = queue_cases(actor=request.user, filters=filters).only(*QUEUE_ROW_FIELDS)
+    cases = queue_cases(actor=request.user, filters=filters)
     rows, has_next = queue_page(cases, number=number, size=QUEUE_PAGE_SIZE)
     counts = status_counts()
     bad = bool(form.errors or form.unknown)
