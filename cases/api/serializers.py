@@ -224,6 +224,7 @@ class CaseListSerializer(serializers.ListSerializer):
             "owner": _username(case.owner),
             "assignee": _username(case.assignee),
             "next_deadline": next_deadline,
+            "awaiting_reply_since": _datetime(case.awaiting_reply_since, tz),
             "created_at": _datetime(case.created_at, tz),
             "updated_at": _datetime(case.updated_at, tz),
         }
@@ -253,6 +254,14 @@ class CaseSerializer(serializers.ModelSerializer):
     next_deadline = serializers.SerializerMethodField(
         help_text=gettext_lazy("The next running deadline, or null when none is running.")
     )
+    awaiting_reply_since = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "When the seller's oldest unanswered message was written; null once support staff "
+            "have answered it."
+        ),
+    )
 
     class Meta:
         model = Case
@@ -275,6 +284,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "owner",
             "assignee",
             "next_deadline",
+            "awaiting_reply_since",
             "created_at",
             "updated_at",
         ]

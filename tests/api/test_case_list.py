@@ -2,12 +2,14 @@
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
 from cases.models import Case
 from cases.services import case_transition, case_update
-from tests.api.conftest import LIST_URL
+from conversations.services import message_post
+from tests.api.conftest import LIST_URL, case_url
 from tests.conftest import DETAILS
 
 
@@ -38,6 +40,7 @@ def test_case_json_is_exactly_the_contract(alice_api, alice, make_case):
         "owner",
         "assignee",
         "next_deadline",
+        "awaiting_reply_since",
         "created_at",
         "updated_at",
     ]
@@ -307,3 +310,17 @@ def test_filtered_list_walks_an_index_instead_of_sorting_distinct_rows(api_as, a
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1
     assert not any("DISTINCT" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_a_case_says_since_when_the_sellers_message_waits_for_an_answer(
+    alice, carol, alice_case, alice_api
+):
+    t0 = datetime.datetime(2026, 11, 20, 2, 0, tzinfo=datetime.UTC)
+    assert alice_api.get(case_url(alice_case)).json()["awaiting_reply_since"] is None
+    with mock.patch("cases.clock.now", return_value=t0):
+        message_post(actor=alice, case=alice_case, body="保证金什么时候退？")
+    detail = alice_api.get(case_url(alice_case)).json()["awaiting_reply_since"]
+    (row,) = alice_api.get(LIST_URL).json()["results"]
+    assert detail == row["awaiting_reply_since"] == "2026-11-20T10:00:00+08:00"
+    message_post(actor=carol, case=alice_case, body="已联系平台。")
+    assert alice_api.get(case_url(alice_case)).json()["awaiting_reply_since"] is None

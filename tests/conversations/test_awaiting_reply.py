@@ -72,3 +72,25 @@ def test_the_queue_marks_and_filters_cases_awaiting_our_reply(
         response = _queue(client, awaiting_reply="on")
     assert [case.reference for case in response.context["cases"]] == [waiting.reference]
     assert 'name="awaiting_reply"' in response.content.decode()
+
+
+def test_the_case_page_says_since_when_a_message_waits_for_our_answer(alice, carol, alice_case):
+    seller = Client(headers={"accept-language": "en"})
+    seller.force_login(alice)
+    staff = _staff_client(carol)
+    url = f"/cases/{alice_case.reference}/"
+
+    assert 'id="awaiting-reply"' not in staff.get(url, secure=True).text
+    _post(alice, alice_case, "保证金什么时候退？", at=T0)
+    # 2026-11-20 02:00 UTC is 10:00 in Shanghai, the users' time zone.
+    assert (
+        "The seller has been waiting for our answer since 2026-11-20 10:00."
+        in staff.get(url, secure=True).text
+    )
+    assert (
+        "Your message of 2026-11-20 10:00 is waiting for an answer from support."
+        in seller.get(url, secure=True).text
+    )
+    _post(carol, alice_case, "已联系平台。", at=T0 + datetime.timedelta(hours=1))
+    assert 'id="awaiting-reply"' not in staff.get(url, secure=True).text
+    assert 'id="awaiting-reply"' not in seller.get(url, secure=True).text
