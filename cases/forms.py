@@ -11,6 +11,7 @@ from cases.choices import CaseKind, Outcome, PartyRole, Platform, Priority, Stat
 from cases.deadlines import REASON_MAX_LENGTH
 from cases.services import NOTE_MAX_LENGTH
 from config.errors import DomainError
+from desk.selectors import SEARCH_MAX_LENGTH
 
 
 def _with_blank(choices, label):
@@ -39,8 +40,10 @@ def _note_field(label):
 
 
 class CaseFilterForm(forms.Form):
-    """The list's filters (GET). An unknown value is a form error, never a 500."""
+    """The list's filters (GET), and its search. An unknown value is a form error, never a
+    500; so is a search longer than the search takes (rather than cut short unseen)."""
 
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=_with_blank(Status.choices, _("Any status"))
     )
@@ -63,7 +66,14 @@ class CaseFilterForm(forms.Form):
         if not self.is_bound:
             return {}
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
+
+    def search(self) -> str:
+        """The search text, or "" when there is none or it is invalid (shown as an error)."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return self.cleaned_data.get("q") or ""
 
 
 def add_domain_error(form: forms.Form, error: DomainError, *, strip_prefix: str = "") -> bool:

@@ -43,7 +43,7 @@ from cases.templatetags.cases import clock_name
 from channels.views import case_page_context
 from config.errors import ConflictError, DomainError
 from desk.export import cases_csv_response
-from desk.selectors import SEARCH_MAX_LENGTH, case_search, cases_counted
+from desk.selectors import case_search, cases_counted
 from evidence.forms import EvidenceUploadForm
 from evidence.selectors import (
     evidence_checklist,
@@ -96,7 +96,7 @@ def case_list(request):
     """Your cases (staff: all), filtered and searched with the staff desk's search; `?export=csv`
     streams the same list as CSV (a seller's own cases, seller-safe columns)."""
     form = CaseFilterForm(request.GET or None)
-    search = (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+    search = form.search()
     cases = case_search(cases_visible_to(request.user).filter(**form.filters()), search)
     if request.GET.get("export") == "csv" and not form.errors:
         stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
@@ -120,7 +120,6 @@ def case_list(request):
             "form": form,
             "page": page,
             "search": search,
-            "search_max_length": SEARCH_MAX_LENGTH,
             "filtered": filtered,
         },
         status=400 if form.errors else 200,

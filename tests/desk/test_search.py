@@ -127,6 +127,20 @@ def test_the_seller_list_has_a_labelled_search_box_keeping_the_text(alice, cases
     assert '<label for="id_q">' in page and 'value="保证金"' in page
 
 
+def test_a_too_long_search_on_the_seller_list_is_an_error_not_cut_short(alice, cases):
+    client = _client(alice)
+    response = client.get("/cases/", {"q": "保" * 101}, secure=True)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Search: Ensure this value has at most 100 characters (it has 101)." in page
+    assert 'aria-invalid="true"' in page
+    # The search is not applied: every one of the seller's cases is listed, none is exported.
+    assert len(response.context["page"].object_list) == 2
+    export = client.get("/cases/", {"q": "保" * 101, "export": "csv"}, secure=True)
+    assert export.status_code == 400 and export["Content-Type"].startswith("text/html")
+    assert _seller_list(alice, "保" * 100) == []  # at the limit it searches
+
+
 def test_search_finds_a_case_once_even_with_many_matching_contacts(carol, bob, cases):
     for _ in range(3):
         contact_log(
