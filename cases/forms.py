@@ -11,7 +11,7 @@ from cases.choices import CaseKind, Outcome, PartyRole, Platform, Priority, Stat
 from cases.deadlines import REASON_MAX_LENGTH
 from cases.services import NOTE_MAX_LENGTH
 from config.errors import DomainError
-from desk.selectors import SEARCH_MAX_LENGTH
+from desk.forms import SearchField
 
 
 def _with_blank(choices, label):
@@ -43,7 +43,7 @@ class CaseFilterForm(forms.Form):
     """The list's filters (GET), and its search. An unknown value is a form error, never a
     500; so is a search longer than the search takes (rather than cut short unseen)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
+    q = SearchField()
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=_with_blank(Status.choices, _("Any status"))
     )

@@ -20,6 +20,19 @@ DATE_MIN = datetime.date(1900, 1, 1)
 DATE_MAX = datetime.date(9000, 12, 31)
 
 
+class SearchField(forms.CharField):
+    """A search box's text, at most SEARCH_MAX_LENGTH characters. A NUL is dropped rather than
+    refused (PostgreSQL cannot take one, and nobody means to type it), as `case_search` does."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+        return super().to_python(value)
+
+
 def _blank(choices, label):
     return [("", label), *choices]
 
@@ -28,11 +41,8 @@ class QueueFilterForm(forms.Form):
     """The queue's filters. A bad value is a form error shown on the page (never a 500); the
     valid filters still apply."""
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=SEARCH_MAX_LENGTH,
-        help_text=_("Reference, title, description, platform or contact reference, seller."),
+    q = SearchField(
+        help_text=_("Reference, title, description, platform or contact reference, seller.")
     )
     status = forms.ChoiceField(
         label=_("Status"),
