@@ -3,23 +3,15 @@ which writes the timeline event and the notifications with them."""
 
 from django.contrib import admin
 
+from cases.admin import ReadOnlyAdmin
 from conversations.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ["case", "author", "internal", "created_at"]
     list_filter = ["internal"]
     list_select_related = ["case", "author"]
     search_fields = ["case__reference", "author__username"]
     readonly_fields = ["case", "author", "body", "internal", "created_at"]
     ordering = ["-created_at", "-id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,22 +1,14 @@
 from django.contrib import admin
 
+from cases.admin import ReadOnlyAdmin
 from desk.models import CaseStatusCount, SavedView
 
 
 @admin.register(CaseStatusCount)
-class CaseStatusCountAdmin(admin.ModelAdmin):
-    """Read-only: the services keep these; `manage.py desk_rebuild` recounts."""
+class CaseStatusCountAdmin(ReadOnlyAdmin):
+    """The services keep these; `manage.py desk_rebuild` recounts."""
 
     list_display = ["status", "count"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SavedView)
