@@ -48,6 +48,8 @@ def case_counts_by_status(*, actor: User) -> dict[str, int]:
 
 def case_get_for(*, actor: User, reference: str, for_update: bool = False) -> Case:
     """The case with this reference if the actor may see it; 404 alike for missing and not yours."""
+    if "\x00" in reference:  # no reference has one, and PostgreSQL refuses it (a 500)
+        raise Http404("No such case.")
     cases = cases_visible_to(actor)
     if for_update:
         # of=("self",) so the lock does not extend to the joined users.

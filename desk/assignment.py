@@ -40,7 +40,8 @@ def staff_member_get(value) -> User:
     if text:
         members = staff_members()
         member = members.filter(username=text).first()
-        if member is None and text.isdigit() and len(text) < 19:
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        if member is None and text.isascii() and text.isdigit() and len(text) < 19:
             member = members.filter(pk=int(text)).first()
     if member is None:
         raise DomainError(

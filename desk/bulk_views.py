@@ -7,6 +7,7 @@ the form checks the input, the service (desk.assignment, desk.bulk) does the cha
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.validators import ProhibitNullCharactersValidator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,6 +51,8 @@ class ReferencesField(forms.Field):
     def validate(self, value):
         if not value:
             raise forms.ValidationError(_("Select at least one case."), code="required")
+        for reference in value:
+            ProhibitNullCharactersValidator()(reference)
 
 
 def _with_blank(choices):

@@ -223,6 +223,7 @@ def test_staff_assign_a_case(carol_api, alice_case, carol, dave):
         ({}, "assignee"),
         ({"assignee": "alice"}, "assignee"),
         ({"assignee": 12.5}, "assignee"),
+        ({"assignee": "²"}, "assignee"),  # a digit to str.isdigit(), not to int()
         ({"assignee": "dave", "note": "x" * 2001}, "note"),
         ({"assignee": "dave", "status": "filed"}, "status"),
     ],
