@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from cases.api.serializers import CaseSerializer
 from cases.api.views import ERRORS, REFERENCE, CaseAPIView, _case_response, _errors
 from cases.selectors import case_get_for
-from desk.assignment import case_assign, require_staff, staff_member_get
+from desk.assignment import case_assign, staff_member_get
 from desk.bulk import bulk_apply
 from desk.serializers import (
     AssignSerializer,
@@ -19,13 +19,19 @@ from desk.serializers import (
     BulkSerializer,
     bulk_result_data,
 )
+from desk.services import require_staff
 
 STAFF_404 = OpenApiResponse(
     ERRORS[404].response, description="No such case, or you are not support staff."
 )
 
 
-class CaseAssignView(CaseAPIView):
+class StaffAPIView(CaseAPIView):
+    def check_audience(self, request) -> None:
+        require_staff(request.user)
+
+
+class CaseAssignView(StaffAPIView):
     serializer_class = AssignSerializer
 
     @extend_schema(
@@ -47,7 +53,6 @@ class CaseAssignView(CaseAPIView):
         tags=["staff"],
     )
     def post(self, request, reference):
-        require_staff(request.user)
         case = case_get_for(actor=request.user, reference=reference)
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -62,7 +67,7 @@ class CaseAssignView(CaseAPIView):
         return _case_response(request, case_get_for(actor=request.user, reference=reference))
 
 
-class CaseBulkView(CaseAPIView):
+class CaseBulkView(StaffAPIView):
     serializer_class = BulkSerializer
 
     @extend_schema(
@@ -113,7 +118,6 @@ class CaseBulkView(CaseAPIView):
         tags=["staff"],
     )
     def post(self, request):
-        require_staff(request.user)
         data = BulkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)

@@ -9,7 +9,6 @@ and nobody twice. E-mail goes out after commit through the outbox, as for every 
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import SUPPORT_STAFF, User
@@ -19,12 +18,7 @@ from cases.models import Case, CaseEvent, Notification
 from cases.notifications import enqueue_delivery, with_email_preferences
 from cases.services import NOTE_MAX_LENGTH
 from config.errors import DomainError
-
-
-def require_staff(actor: User) -> None:
-    """Staff-only actions answer anyone else as if there were nothing here (404)."""
-    if not (actor.is_authenticated and actor.is_support_staff):
-        raise Http404("No such page.")
+from desk.services import require_staff
 
 
 def staff_members() -> QuerySet[User]:

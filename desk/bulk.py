@@ -19,7 +19,8 @@ from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case
 from cases.services import case_transition, case_update
 from config.errors import DomainError
-from desk.assignment import case_assign, check_assignee, check_note, require_staff
+from desk.assignment import case_assign, check_assignee, check_note
+from desk.services import require_staff
 
 # One request changes at most this many cases: each takes a row lock and a few writes, and
 # the page lists every result.

@@ -6,10 +6,9 @@ the form checks the input, the service (desk.assignment, desk.bulk) does the cha
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.validators import ProhibitNullCharactersValidator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,8 +20,9 @@ from cases.models import Case
 from cases.selectors import case_get_for
 from cases.services import NOTE_MAX_LENGTH
 from config.errors import DomainError
-from desk.assignment import case_assign, case_take, require_staff, staff_member_get
+from desk.assignment import case_assign, case_take, staff_member_get
 from desk.bulk import REFERENCE_MAX_LENGTH, Action, bulk_apply
+from desk.views import staff_only
 
 # The assignee value that means "nobody" (the select's first option).
 NOBODY = "none"
@@ -87,20 +87,13 @@ class BulkForm(forms.Form):
         return data
 
 
-def _queue_url() -> str:
-    try:
-        return reverse("desk:queue")
-    except NoReverseMatch:  # the queue's URL name, if it has another
-        return "/staff/"
-
-
 def _safe_next(request, url: str | None) -> str:
     """Back where the selection was made: a local URL only, else the queue."""
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return _queue_url()
+    return reverse("desk:queue")
 
 
 def _assignee(value: str):
@@ -109,11 +102,10 @@ def _assignee(value: str):
     return None if value == NOBODY else staff_member_get(value)
 
 
-@login_required
+@staff_only  # before require_POST: a seller's GET is a 404 too, not a 405
 @require_POST
 def assign(request, reference):
     """Take the case ("take"), or assign it to someone ("assignee": a username, or "none")."""
-    require_staff(request.user)
     case = case_get_for(actor=request.user, reference=reference)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -150,11 +142,10 @@ def _current(result) -> None:
             item.case = cases.get(item.case.pk)
 
 
-@login_required
+@staff_only
 @require_POST
 def bulk(request):
     """Apply one action to the selected cases; the page lists what happened to each."""
-    require_staff(request.user)
     form = BulkForm(request.POST)
     result = None
     status = 400

@@ -3,14 +3,13 @@
 from datetime import date
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseKind, Platform
 from desk.dashboard import Filters, dashboard_charts, dashboard_data
+from desk.views import staff_only
 
 # Dates outside these years are typing mistakes, and date arithmetic near year 9999 overflows.
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
@@ -87,19 +86,9 @@ class DashboardFilterForm(forms.Form):
         return (self.cleaned_data.get("amounts_by") if self.is_bound else None) or "kind"
 
 
-def _queue_url() -> str:
-    # The queue is the staff desk's own page (desk/urls.py); until it has a name, its path.
-    try:
-        return reverse("desk:queue")
-    except NoReverseMatch:
-        return "/staff/"
-
-
-@login_required
+@staff_only
 def dashboard(request):
     """Charts of every case (or a platform's, a kind's, a period's) for support staff."""
-    if not request.user.is_support_staff:
-        raise Http404("No such page.")
     form = DashboardFilterForm(request.GET or None)
     filters = form.filters()
     page = dashboard_charts(
@@ -112,6 +101,6 @@ def dashboard(request):
             **page,
             "form": form,
             "filtered": filters != Filters(),
-            "queue_url": _queue_url(),
+            "queue_url": reverse("desk:queue"),
         },
     )

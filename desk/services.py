@@ -47,10 +47,15 @@ def status_counts_rebuild() -> dict[str, int]:
     return {row.status: row.count for row in rows}
 
 
+def require_staff(actor: User) -> None:
+    """Staff-only actions answer anyone else as if there were nothing here (404)."""
+    if not (actor.is_authenticated and actor.is_support_staff):
+        raise Http404("No such page.")
+
+
 def saved_view_create(*, actor: User, name: str, query: str) -> SavedView:
     """Save the queue's current filters under a name (one name per staff member)."""
-    if not actor.is_support_staff:
-        raise Http404("No such page.")
+    require_staff(actor)
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give the view a name."), field="name")

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,14 +41,6 @@ def staff_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _bulk_url() -> str | None:
-    # The bulk-action endpoint is built separately: show the form only once it exists.
-    try:
-        return reverse("desk-bulk:bulk")
-    except NoReverseMatch:
-        return None
 
 
 def _filter_form(request) -> QueueFilterForm:
@@ -86,7 +78,7 @@ def queue(request):
             "saved_views": saved_views_for(request.user),
             "save_form": SavedViewForm(initial={"query": _query_without_page(request)}),
             "query": _query_without_page(request),
-            "bulk_url": _bulk_url(),
+            "bulk_url": reverse("desk-bulk:bulk"),
             "now": clock.now(),
             "filtered": form.active,
             "staff": form.staff,

@@ -57,9 +57,14 @@ class CaseAPIView(GenericAPIView):
     def allowed_query_params(self) -> list[str]:
         return []
 
+    def check_audience(self, request) -> None:
+        """Who may use this endpoint at all, checked before its method and input are (a 404
+        for the wrong caller must not turn into a 405 or a 400 that tells them more)."""
+
     def initial(self, request, *args, **kwargs):
         # Authentication and permissions first: an anonymous caller gets 401, not this 400.
         super().initial(request, *args, **kwargs)
+        self.check_audience(request)
         allowed = self.allowed_query_params()
         unknown = sorted(set(request.query_params) - set(allowed) - self.always_allowed)
         if unknown:

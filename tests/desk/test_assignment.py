@@ -244,9 +244,13 @@ def test_another_sellers_case_and_a_missing_one_are_404(client, bob, alice_case,
     assert client.post(missing, {"take": "1"}, secure=True).status_code == 404
 
 
-def test_assigning_takes_a_post(client, alice_case, carol):
+def test_assigning_takes_a_post(client, alice, alice_case, carol):
     client.force_login(carol)
     assert client.get(assign_url(alice_case), secure=True).status_code == 405
+    # A seller is told there is nothing here, whatever the method.
+    client.force_login(alice)
+    assert client.get(assign_url(alice_case), secure=True).status_code == 404
+    assert client.get(reverse("desk-bulk:bulk"), secure=True).status_code == 404
 
 
 def test_an_anonymous_visitor_goes_to_the_login_page(client, alice_case):

@@ -315,17 +315,6 @@ def test_rows_carry_checkboxes_for_the_bulk_form_when_it_exists(alice, carol, ma
         assert f'name="{name}"' in page
 
 
-def test_without_the_bulk_endpoint_the_page_still_works(alice, carol, make_case, monkeypatch):
-    from desk import views
-
-    monkeypatch.setattr(views, "_bulk_url", lambda: None)
-    case = _filed(alice, make_case)
-
-    page = _get(_client(carol)).content.decode()
-
-    assert case.reference in page and 'name="case"' not in page
-
-
 def test_the_search_box_is_labelled_and_focused_with_slash(carol):
     page = _get(_client(carol)).content.decode()
     assert '<label for="id_q">' in page
