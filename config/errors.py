@@ -67,14 +67,28 @@ def api_exception_handler(exc, context):
     return exception_handler(exc, context)
 
 
+def _child(name: str, key) -> str:
+    return f"{name}[{key}]" if isinstance(key, int) else f"{name}.{key}"
+
+
+def _flatten(name: str, value) -> list[tuple[str, str]]:
+    """A list field's errors come per item ({0: [...]}), a nested object's per key: named
+    `references[0]` and `details.store_id` rather than written out as Python."""
+    if isinstance(value, dict):
+        return [pair for key, inner in value.items() for pair in _flatten(_child(name, key), inner)]
+    if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        return [pair for item in value for pair in _flatten(name, item)]
+    return [(name, str(m)) for m in (value if isinstance(value, list) else [value])]
+
+
 def _validation_body(detail) -> dict:
     """DRF's field errors, under one readable `detail` so every 400 has the same shape:
     {"detail": "...", "code": "invalid", "errors": {"field": ["message", ...]}}."""
     if isinstance(detail, dict):
-        errors = {
-            key: [str(m) for m in (value if isinstance(value, list) else [value])]
-            for key, value in detail.items()
-        }
+        errors = {}
+        for key, value in detail.items():
+            for name, message in _flatten(key, value):
+                errors.setdefault(name, []).append(message)
     else:
         errors = {"non_field_errors": [str(m) for m in detail]}
     field, messages = next(iter(errors.items()), ("", [""]))

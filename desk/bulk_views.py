@@ -70,7 +70,6 @@ class BulkForm(forms.Form):
         label=gettext_lazy("Status"), required=False, choices=_with_blank(Status.choices)
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=NOTE_MAX_LENGTH)
-    next = forms.CharField(required=False, max_length=2000)
 
     def clean(self):
         data = super().clean()

@@ -71,7 +71,7 @@ class QueueFilterForm(forms.Form):
     created_to = forms.DateField(label=_("Opened until"), required=False)
     updated_from = forms.DateField(label=_("Updated from"), required=False)
     updated_to = forms.DateField(label=_("Updated until"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, data=None, *, staff: list[User], **kwargs):
         super().__init__(data, **kwargs)

@@ -78,6 +78,10 @@ def queue(request):
             "saved_views": saved_views_for(request.user),
             "save_form": SavedViewForm(initial={"query": _query_without_page(request)}),
             "query": _query_without_page(request),
+            # The cached filter form shows the page field's error too: keyed on the page
+            # as well when there is one, so an error is never served for a good page or
+            # missing from a bad one.
+            "form_key": request.GET.urlencode() if bad else "",
             "bulk_url": reverse("desk-bulk:bulk"),
             "now": clock.now(),
             "filtered": form.active,

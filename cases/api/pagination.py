@@ -47,8 +47,8 @@ def _encode_value(value):
 
 def _decode_value(model: type[Model], name: str, raw):
     field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    if not isinstance(raw, str | int):
-        raise ValueError(name)
+    if not isinstance(raw, str | int) or (isinstance(raw, str) and "\x00" in raw):
+        raise ValueError(name)  # a NUL: no row has one, and PostgreSQL refuses it (a 500)
     value = field.to_python(raw)
     if isinstance(value, datetime.datetime):
         if value.utcoffset() is None:

@@ -165,6 +165,22 @@ def test_bad_input_is_400_naming_the_field(carol_api, alice, alice_case, body, f
     )
 
 
+def test_a_bad_reference_in_the_list_is_named_by_its_position(carol_api, alice_case):
+    body = {
+        "action": "priority",
+        "references": [alice_case.reference, "R" * 40],
+        "priority": "urgent",
+    }
+    response = carol_api.post(BULK_URL, body, format="json", **EN)
+    assert response.status_code == 400
+    data = response.json()
+    assert data["field"] == "references[1]"
+    assert data["errors"] == {
+        "references[1]": ["Ensure this field has no more than 32 characters."]
+    }
+    assert "ErrorDetail" not in response.text
+
+
 def test_the_selection_is_capped(carol_api, db):
     references = [f"RC-2026-{n:06d}" for n in range(MAX_SELECTION + 1)]
     response = carol_api.post(

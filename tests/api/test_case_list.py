@@ -266,6 +266,17 @@ def test_a_forged_cursor_is_a_400(alice_api, alice_case, cursor):
     assert list(response.json()["errors"]) == ["cursor"]
 
 
+def test_a_cursor_holding_a_nul_is_a_400(alice_api, alice_case):
+    import base64
+    import json
+
+    payload = {"o": ["reference", "id"], "r": False, "v": ["RC\u0000", 1]}
+    cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    response = alice_api.get(f"{LIST_URL}?ordering=reference&cursor={cursor}")
+    assert response.status_code == 400
+    assert response.json()["field"] == "cursor"
+
+
 def test_a_cursor_from_another_ordering_is_a_400(alice_api, alice, make_case):
     for _ in range(3):
         make_case(alice)

@@ -213,7 +213,7 @@ def test_filters_by_kind_platform_role_and_dates(alice, carol, make_case):
         ({"created_from": "2026-13-45"}, "Opened from"),
         ({"created_from": "2026-11-20", "created_to": "2026-11-01"}, "Opened until"),
         ({"colour": "red"}, "Unknown filter “colour”"),
-        ({"page": "0"}, ""),
+        ({"page": "0"}, "Page: Ensure this value is greater than or equal to 1."),
     ],
 )
 def test_bad_filters_are_shown_as_errors_not_a_500(alice, carol, make_case, params, field):
@@ -415,6 +415,21 @@ def test_large_counts_are_written_with_thousands_separators_in_both_languages(ca
         client = _client(carol)
         page = client.get(URL, headers={"accept-language": language}, secure=True)
         assert "<strong>1,234,567</strong>" in page.content.decode()
+
+
+def test_the_cached_filter_form_shows_a_page_error_only_on_the_bad_page(alice, carol, make_case):
+    _filed(alice, make_case)
+    client = _client(carol)
+    banner = "Some filters were not understood"
+
+    bad = _get(client, page="999")
+    assert bad.status_code == 400 and banner in bad.text
+    good = _get(client)
+    assert good.status_code == 200 and banner not in good.text
+    other = _get(client, page="abc")
+    assert other.status_code == 400 and "Page: Enter a whole number." in other.text
+    # A page with errors offers no CSV (its link would download this page).
+    assert "export.csv" not in other.text and "export.csv" in good.text
 
 
 def test_the_cached_filter_form_is_keyed_to_the_release_of_its_template_and_form(monkeypatch):
