@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, Sum, Value, When
@@ -39,6 +37,7 @@ from cases.models import Case, Deadline
 from cases.templatetags.cases import clock_name, money
 from cases.templatetags.cases import count as _count
 from desk import charts
+from desk.selectors import business_zone, day_start
 
 WEEKS = 12
 # Age buckets of open cases: (key, lower bound in days, upper bound in days or None).
@@ -47,12 +46,6 @@ AGE_BUCKETS = [("lt7", 0, 7), ("7to30", 7, 30), ("30to90", 30, 90), ("gt90", 90,
 CACHE_SECONDS = 60
 CACHE_VERSION = 1
 MONEY_CURRENCY = "CNY"
-
-
-def business_zone() -> ZoneInfo:
-    """Weeks and dates of the dashboard are counted in the business time zone (Asia/Shanghai),
-    whatever zone the reader's page is in, so every reader sees the same numbers."""
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True)
@@ -71,13 +64,10 @@ class Filters:
             q &= Q(**{f"{prefix}platform": self.platform})
         if self.kind:
             q &= Q(**{f"{prefix}kind": self.kind})
-        zone = business_zone()
         if self.opened_from:
-            start = datetime.combine(self.opened_from, time(0), tzinfo=zone)
-            q &= Q(**{f"{prefix}created_at__gte": start})
+            q &= Q(**{f"{prefix}created_at__gte": day_start(self.opened_from)})
         if self.opened_to:
-            end = datetime.combine(self.opened_to + timedelta(days=1), time(0), tzinfo=zone)
-            q &= Q(**{f"{prefix}created_at__lt": end})
+            q &= Q(**{f"{prefix}created_at__lt": day_start(self.opened_to + timedelta(days=1))})
         return q
 
     def queue_url(self, **narrower: str) -> str:

@@ -6,10 +6,11 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
 from cases import clock
@@ -167,13 +168,21 @@ class QueueFilters:
     updated_to: datetime.date | None = None
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    """The start of that day in the viewer's time zone (activated per request)."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+def business_zone() -> ZoneInfo:
+    """The desk's dates and weeks are counted in the business time zone (Asia/Shanghai),
+    whatever zone the reader's page is in, so every reader sees the same numbers."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The start of that day in the business time zone. The queue's date filters and the
+    dashboard's both read days this way, so a dashboard row and the queue it links to hold
+    the same cases, whoever reads them."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=business_zone())
 
 
 def queue_filter(cases: QuerySet[Case], f: QueueFilters, *, actor: User) -> QuerySet[Case]:
-    """Apply the queue's filters; dates are whole days in the viewer's time zone, `to`
+    """Apply the queue's filters; dates are whole business days (`day_start`), `to`
     inclusive."""
     now = clock.now()
     if f.status == "active":
@@ -193,13 +202,13 @@ def queue_filter(cases: QuerySet[Case], f: QueueFilters, *, actor: User) -> Quer
         cases = filter_due_within(cases, f.due_within, now=now)
     one_day = datetime.timedelta(days=1)
     if f.created_from:
-        cases = cases.filter(created_at__gte=_local_midnight(f.created_from))
+        cases = cases.filter(created_at__gte=day_start(f.created_from))
     if f.created_to:
-        cases = cases.filter(created_at__lt=_local_midnight(f.created_to) + one_day)
+        cases = cases.filter(created_at__lt=day_start(f.created_to) + one_day)
     if f.updated_from:
-        cases = cases.filter(updated_at__gte=_local_midnight(f.updated_from))
+        cases = cases.filter(updated_at__gte=day_start(f.updated_from))
     if f.updated_to:
-        cases = cases.filter(updated_at__lt=_local_midnight(f.updated_to) + one_day)
+        cases = cases.filter(updated_at__lt=day_start(f.updated_to) + one_day)
     return case_search(cases, f.q)
 
 

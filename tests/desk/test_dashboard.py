@@ -167,7 +167,7 @@ def known(alice, bob, make_case):
     _breach(c1, first)
     _breach(c2, first)  # on a resolved case
     _breach(c3, appeal)
-    return {"c1": c1, "c3": c3, "first": first, "appeal": appeal}
+    return {"c1": c1, "c3": c3, "c7": c7, "first": first, "appeal": appeal}
 
 
 @pytest.fixture
@@ -444,6 +444,25 @@ def test_each_status_kind_and_platform_row_leads_to_those_cases_in_the_queue(sta
         )
     counted = table(read(get(staff_client, platform="douyin_shop")), "status")["Total"][0]
     assert len(queue.context["cases"]) == int(counted)
+
+
+def test_a_dated_row_leads_to_the_same_cases_for_staff_in_another_time_zone(
+    staff_client, carol, known
+):
+    # c7 was opened on 2026-11-13 at 10:00 in Shanghai: 11-12 in Los Angeles. Both pages
+    # count whole days in Shanghai, so the row and its queue agree for this reader too.
+    carol.time_zone = "America/Los_Angeles"
+    carol.save(update_fields=["time_zone"])
+    response = get(staff_client, opened_from="2026-11-13", opened_to="2026-11-13")
+    rows = table(read(response), "status")
+    assert rows["Filed"][0] == "1"
+    with mock.patch("cases.clock.now", return_value=NOW):
+        queue = staff_client.get(
+            "/staff/",
+            {"status": "filed", "created_from": "2026-11-13", "created_to": "2026-11-13"},
+            secure=True,
+        )
+    assert [row.reference for row in queue.context["cases"]] == [known["c7"].reference]
 
 
 # --- Queries and cache ------------------------------------------------------------------------
