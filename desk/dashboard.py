@@ -32,12 +32,11 @@ from django.utils.translation import pgettext
 
 from cases import clock
 from cases.choices import CaseKind, DeadlineState, Platform, Status
-from cases.lifecycle import CLOSED
 from cases.models import Case, Deadline
 from cases.templatetags.cases import clock_name, money
 from cases.templatetags.cases import count as _count
 from desk import charts
-from desk.selectors import business_zone, day_start
+from desk.selectors import ACTIVE, business_zone, day_start
 
 WEEKS = 12
 # Age buckets of open cases: (key, lower bound in days, upper bound in days or None).
@@ -133,7 +132,7 @@ def _open_by_age(cases, *, now: datetime) -> dict[str, int]:
             whens.append(When(created_at__gt=now - timedelta(days=high), then=Value(index)))
     bucket = SqlCase(*whens, default=Value(len(AGE_BUCKETS) - 1), output_field=IntegerField())
     rows = (
-        cases.exclude(status__in=CLOSED)
+        cases.filter(status__in=ACTIVE)
         .order_by()
         .annotate(bucket=bucket)
         .values("bucket")
@@ -148,7 +147,7 @@ def _breached_by_rule(filters: Filters) -> list[dict]:
         Deadline.objects.filter(filters.case_q("case__"), state=DeadlineState.BREACHED)
         .order_by()
         .values("rule_id", "rule__key", "rule__name", "rule__name_zh")
-        .annotate(n=Count("id"), open=Count("id", filter=~Q(case__status__in=CLOSED)))
+        .annotate(n=Count("id"), open=Count("id", filter=Q(case__status__in=ACTIVE)))
     )
     return sorted(
         (
@@ -319,9 +318,7 @@ def dashboard_charts(data: dict, *, filters: Filters, amounts_by: str = "kind") 
         charts.Item(key, str(age_labels[key]), (data["ages"][key],)) for key, _l, _h in AGE_BUCKETS
     ]
     total = sum(row["count"] for row in data["by_status"].values())
-    open_total = sum(
-        row["count"] for status, row in data["by_status"].items() if status not in CLOSED
-    )
+    open_total = sum(row["count"] for status, row in data["by_status"].items() if status in ACTIVE)
 
     result = [
         _count_chart(

@@ -234,9 +234,9 @@ def test_clocks_breached_per_rule_with_the_rules_name(staff_client, known):
     sections = read(get(staff_client))
     assert table(sections, "breached") == {
         "Rule": ["Breached", "On open cases"],
-        "First answer": ["2", "1"],
+        "First answer": ["2", "0"],  # on a draft and a resolved case
         "Appeal review": ["1", "1"],
-        "Total": ["3", "2"],
+        "Total": ["3", "1"],
     }
     chinese = read(get(staff_client, lang="zh-hans"))
     assert "首次答复" in table(chinese, "breached")
@@ -244,11 +244,12 @@ def test_clocks_breached_per_rule_with_the_rules_name(staff_client, known):
 
 def test_open_cases_by_age(staff_client, known):
     ages = table(read(get(staff_client)), "age")
-    assert ages["Under 7 days"][0] == "3"
+    # Filed and not over, as the queue's "open": c1, a seller's draft, is not with us yet.
+    assert ages["Under 7 days"][0] == "2"
     assert ages["7 to 30 days"][0] == "0"
     assert ages["30 to 90 days"][0] == "1"
     assert ages["Over 90 days"][0] == "1"
-    assert ages["Total"][0] == "5"
+    assert ages["Total"][0] == "4"
 
 
 def test_amounts_claimed_and_recovered_in_cny_by_kind_or_platform(staff_client, known):
@@ -270,7 +271,7 @@ def test_amounts_claimed_and_recovered_in_cny_by_kind_or_platform(staff_client, 
 
 def test_summary_figures(staff_client, known):
     text = " ".join(get(staff_client).text.split())
-    assert "Breached clocks on open cases</span><strong>2</strong>" in text
+    assert "Breached clocks on open cases</span><strong>1</strong>" in text
     assert "Claimed</span><strong>¥8,399.00</strong>" in text
     assert "Recovered</span><strong>¥999.00</strong>" in text
 
@@ -506,7 +507,7 @@ def test_age_buckets_and_weeks_at_their_boundaries(staff_client, alice, make_cas
     ages += [timedelta(days=30), timedelta(days=90), timedelta(days=91)]
     with mock.patch("cases.clock.now", return_value=NOW):
         for age in ages:
-            _set(make_case(alice), created_at=NOW - age)
+            _set(make_case(alice), status="filed", created_at=NOW - age)
         sunday, monday = make_case(alice), make_case(alice)
     for case, closed in (
         (sunday, datetime(2026, 11, 15, 23, 59, tzinfo=SHANGHAI)),
