@@ -1,6 +1,6 @@
 """Writes of the staff desk: the per-status case counts and saved views."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case as SQLCase
 from django.db.models import F, Value, When
 from django.http import Http404
@@ -39,6 +39,12 @@ def status_counts_rebuild() -> dict[str, int]:
     from cases.models import Case
 
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Wait for the moves in flight and hold new ones until the recount is written:
+            # a move committed after the GROUP BY read the cases would be overwritten.
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(CaseStatusCount._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         counts = dict(Case.objects.order_by().values_list("status").annotate(n=Count("id")))
         rows = [CaseStatusCount(status=s, count=counts.get(s, 0)) for s in Status.values]
         CaseStatusCount.objects.bulk_create(
