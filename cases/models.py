@@ -185,6 +185,15 @@ class Case(models.Model):
                 ],
                 name="cases_queue_assignee",
             ),
+            # Opened in a date range (queue and API filters, the dashboard's range and its
+            # weekly "opened" counts): WHERE created_at >= ? AND created_at < ?.
+            models.Index(fields=["created_at", "id"], name="cases_created_id"),
+            # The dashboard's weekly "resolved" counts: resolved cases by closing moment.
+            models.Index(
+                fields=["closed_at"],
+                name="cases_resolved_closed",
+                condition=Q(status="resolved"),
+            ),
             # Staff queue, "awaiting our reply": the same order over just those cases.
             models.Index(
                 fields=["-breached_open", "next_due_at", "-priority", "updated_at", "id"],
