@@ -108,7 +108,9 @@ class QueueFilterForm(forms.Form):
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if name in self.fields}
         data.pop("page", None)
-        data["status"] = data.get("status") or "active"
+        # A seller waiting for our answer is waiting whatever the case's status (a message on
+        # a draft or a closed case too): with "awaiting our reply", no status means any.
+        data["status"] = data.get("status") or ("all" if data.get("awaiting_reply") else "active")
         for name in ("q", "kind", "platform", "party_role", "priority", "assignee"):
             data[name] = data.get(name) or ""
         data["overdue"] = bool(data.get("overdue"))

@@ -94,3 +94,25 @@ def test_the_case_page_says_since_when_a_message_waits_for_our_answer(alice, car
     _post(carol, alice_case, "已联系平台。", at=T0 + datetime.timedelta(hours=1))
     assert 'id="awaiting-reply"' not in staff.get(url, secure=True).text
     assert 'id="awaiting-reply"' not in seller.get(url, secure=True).text
+
+
+def test_awaiting_our_reply_lists_a_message_on_a_draft_or_a_closed_case_too(
+    alice, carol, make_case
+):
+    from cases.services import case_transition
+
+    draft = make_case(alice, title="草稿里的留言")
+    closed = make_case(alice, title="已撤回的案件")
+    case_transition(actor=alice, case=closed, to="withdrawn")
+    for case in (draft, closed):
+        _post(alice, case, "还有问题想问", at=T0)
+
+    client = _staff_client(carol)
+    refs = [
+        row.reference
+        for row in client.get("/staff/", {"awaiting_reply": "on"}, secure=True).context["cases"]
+    ]
+    assert sorted(refs) == sorted([draft.reference, closed.reference])
+    # Without the filter the queue's default is still the open cases only.
+    default = [row.reference for row in client.get("/staff/", secure=True).context["cases"]]
+    assert draft.reference not in default and closed.reference not in default
