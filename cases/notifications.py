@@ -31,7 +31,7 @@ from accounts.models import User
 from cases import clock
 from cases.calendar import format_due
 from cases.choices import EventKind, NotificationKind, Status, WaitingOn
-from cases.models import CaseEvent, Notification
+from cases.models import Case, CaseEvent, Notification
 from cases.selectors import _visible, cases_visible_to
 from config.errors import DomainError
 from config.tasks import enqueue_on_commit
@@ -80,6 +80,12 @@ def wants_email(user: User) -> bool:
     return bool(user.is_active and user.email_notifications and user.email)
 
 
+def case_people(case: Case, *, besides: int | None) -> set[int]:
+    """Who hears of a change to the case: its owner and its assignee, not the person who
+    made it (`besides`)."""
+    return {case.owner_id, case.assignee_id} - {None, besides}
+
+
 def notify_case_change(*, event: CaseEvent) -> list[Notification]:
     """Tell the case's owner and assignee about a change a person made, except that person.
 
@@ -89,7 +95,7 @@ def notify_case_change(*, event: CaseEvent) -> list[Notification]:
     if event.actor_id is None:
         return []
     case = event.case
-    ids = {case.owner_id, case.assignee_id} - {None, event.actor_id}
+    ids = case_people(case, besides=event.actor_id)
     if not ids:
         return []
     recipients = User.objects.filter(pk__in=ids).only(

@@ -60,11 +60,17 @@ def case_get_for(*, actor: User, reference: str, for_update: bool = False) -> Ca
         raise Http404("No such case.") from None
 
 
+def sees_internal_notes(viewer: User | None) -> bool:
+    """Support staff's internal notes are for support staff: the one rule every reader of a
+    case's messages and timeline asks."""
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_support_staff)
+
+
 def case_timeline(*, case: Case, viewer: User | None = None) -> QuerySet[CaseEvent]:
     """The case's events, oldest first. Staff's internal notes only when the viewer is staff:
     without a viewer (a bundle for a third party, say) they stay out too."""
     events = case.events.select_related("actor").order_by("created_at", "id")
-    if viewer is None or not (viewer.is_authenticated and viewer.is_support_staff):
+    if not sees_internal_notes(viewer):
         events = events.exclude(kind=EventKind.INTERNAL_NOTE)
     return events
 

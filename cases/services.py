@@ -231,7 +231,8 @@ def case_update(*, actor: User, case: Case, **changes: Any) -> Case:
     return case
 
 
-def _check_note(note: str | None) -> str:
+def check_note(note: str | None) -> str:
+    """A note for the timeline, trimmed; at most NOTE_MAX_LENGTH characters."""
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise DomainError(
@@ -262,7 +263,7 @@ def case_transition(
         raise DomainError(
             _("Unknown status “%(to)s”.") % {"to": to}, field="to", allowed=Status.values
         )
-    note = _check_note(note)
+    note = check_note(note)
     case = Case.objects.select_for_update().get(pk=case.pk)
     current = case.status
     allowed = allowed_targets(current, is_staff=actor.is_support_staff)
@@ -323,7 +324,7 @@ def case_transition(
 
 @transaction.atomic
 def case_add_note(*, actor: User, case: Case, note: str) -> CaseEvent:
-    note = _check_note(note)
+    note = check_note(note)
     if not note:
         raise DomainError(_("Write a note first."), field="note")
     now = clock.now()

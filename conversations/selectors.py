@@ -1,9 +1,10 @@
-"""Reading a case's conversation: the one place that decides who sees internal notes."""
+"""Reading a case's conversation (who sees internal notes: cases.selectors.sees_internal_notes)."""
 
 from django.db.models import QuerySet
 
 from accounts.models import User
 from cases.models import Case
+from cases.selectors import sees_internal_notes
 from conversations.models import Message
 
 
@@ -14,6 +15,6 @@ def messages_for(*, actor: User, case: Case) -> QuerySet[Message]:
     messages = (
         Message.objects.filter(case=case).select_related("author").order_by("created_at", "id")
     )
-    if not (actor.is_authenticated and actor.is_support_staff):
+    if not sees_internal_notes(actor):
         messages = messages.filter(internal=False)
     return messages

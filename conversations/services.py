@@ -11,7 +11,7 @@ from accounts.models import User
 from cases import clock
 from cases.choices import EventKind, NotificationKind
 from cases.models import Case, CaseEvent
-from cases.notifications import notify_of_event
+from cases.notifications import case_people, notify_of_event
 from cases.selectors import cases_visible_to
 from config.errors import DomainError
 from conversations.models import BODY_MAX_LENGTH, Message
@@ -35,8 +35,7 @@ def _recipients(*, case: Case, actor: User, internal: bool) -> list[User]:
     (nobody when the case has none: the queue shows it); staff's message goes to the owner
     and, when someone else wrote it, the assignee. An internal note goes only to the
     assignee, and only to staff: never to a seller, whatever the case's state."""
-    ids = {case.assignee_id} if internal else {case.owner_id, case.assignee_id}
-    ids -= {None, actor.pk}
+    ids = {case.assignee_id} - {None, actor.pk} if internal else case_people(case, besides=actor.pk)
     if not ids:
         return []
     recipients = User.objects.filter(pk__in=ids)

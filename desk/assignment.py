@@ -16,7 +16,7 @@ from cases import clock
 from cases.choices import EventKind, NotificationKind
 from cases.models import Case, CaseEvent, Notification
 from cases.notifications import enqueue_delivery, with_email_preferences
-from cases.services import NOTE_MAX_LENGTH
+from cases.services import check_note
 from config.errors import DomainError
 from desk.services import require_staff
 
@@ -43,15 +43,6 @@ def staff_member_get(value) -> User:
             field="assignee",
         )
     return member
-
-
-def check_note(note: str | None) -> str:
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise DomainError(
-            _("A note has at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}, field="note"
-        )
-    return note
 
 
 def check_assignee(assignee: User | None) -> None:

@@ -17,9 +17,9 @@ from accounts.models import User
 from cases.choices import Priority, Status
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case
-from cases.services import case_transition, case_update
+from cases.services import case_transition, case_update, check_note
 from config.errors import DomainError
-from desk.assignment import case_assign, check_assignee, check_note
+from desk.assignment import case_assign, check_assignee
 from desk.services import require_staff
 
 # One request changes at most this many cases: each takes a row lock and a few writes, and

@@ -2,6 +2,7 @@
 
 from django import template
 
+from cases.selectors import sees_internal_notes
 from conversations.forms import REJECTED_FORM_ATTRIBUTE, MessageForm
 from conversations.selectors import messages_for
 
@@ -15,7 +16,7 @@ def conversation(context, case) -> dict:
     one."""
     request = context["request"]
     user = request.user
-    staff = bool(user.is_authenticated and user.is_support_staff)
+    staff = sees_internal_notes(user)
     form = getattr(request, REJECTED_FORM_ATTRIBUTE, None) or MessageForm(staff=staff)
     return {
         "messages": list(messages_for(actor=user, case=case)),
