@@ -123,14 +123,18 @@ def test_evidence_bundle_from_the_page(request, web_as, noted_case, viewer):
 
 
 @pytest.mark.parametrize("viewer", ["alice", "carol"])
-def test_evidence_bundle_from_the_api(request, api_as, noted_case, viewer):
+@pytest.mark.parametrize(("language", "label"), [("en", "Internal note"), ("zh-hans", "内部备注")])
+def test_evidence_bundle_from_the_api(request, api_as, noted_case, viewer, language, label):
     client = api_as(request.getfixturevalue(viewer))
-    response = client.get(f"/api/v1/cases/{noted_case.reference}/bundle/")
+    response = client.get(
+        f"/api/v1/cases/{noted_case.reference}/bundle/", HTTP_ACCEPT_LANGUAGE=language
+    )
 
     assert response.status_code == 200
     text = _zip_text(b"".join(response.streaming_content))
-    assert SECRET not in text
-    assert "internal_note" not in text
+    assert "保证金什么时候退？" in text  # the conversation is in the record, the note is not
+    assert SECRET not in text and "SECRET-7731" not in text
+    assert label not in text  # not even as an entry of the timeline
 
 
 def test_email(alice, noted_case):
@@ -151,11 +155,12 @@ def test_notifications(web_as, api_as, alice, dave, noted_case):
     assert [n.event.kind for n in seller_rows] == [EventKind.MESSAGE]
 
     page = web_as(alice).get(reverse("notifications:list")).text
-    api = api_as(alice).get("/api/v1/notifications/").content.decode()
-    assert "carol sent a message" in page
+    api = api_as(alice).get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en")
+    api_text = api.content.decode()
+    assert "carol sent a message" in page and "carol sent a message" in api_text
     assert "internal note" not in page.lower()
-    assert "internal note" not in api.lower()
-    assert SECRET not in page + api
+    assert "internal note" not in api_text.lower()
+    assert SECRET not in page + api_text
 
     staff_page = web_as(dave).get(reverse("notifications:list")).text
     assert "carol wrote an internal note" in staff_page

@@ -384,10 +384,24 @@ def test_the_geometry_of_bar_and_column_charts():
     assert nothing["rows"][0].bars[0].drawn is False
 
 
-def test_long_labels_are_clipped_in_the_chart_and_whole_in_the_table():
+def test_long_labels_are_clipped_in_the_chart_and_whole_in_the_table(
+    staff_client, alice, make_case
+):
     assert charts.clip("Short") == "Short"
-    assert charts.clip("平台首次答复期限" * 4).endswith("…")
-    assert len(charts.clip("平台首次答复期限" * 4)) <= charts.LABEL_BUDGET // 2 + 1
+    long_zh = "平台首次答复期限" * 4
+    clipped = charts.clip(long_zh)
+    assert clipped.endswith("…") and len(clipped) <= charts.LABEL_BUDGET // 2 + 1
+    with mock.patch("cases.clock.now", return_value=NOW):
+        case = make_case(alice)
+    _set(case, status="filed")
+    _breach(case, _rule("test.long", "First answer", long_zh))
+
+    response = get(staff_client, lang="zh-hans")
+    assert long_zh in table(read(response), "breached")  # whole in the table
+    chart = response.text.split('id="chart-breached"')[1].split("</svg>")[0]
+    # Clipped where it is drawn; whole in the row's tooltip.
+    assert f">{clipped}</text>" in chart and f">{long_zh}</text>" not in chart
+    assert f"<title>{long_zh}: 1</title>" in chart
 
 
 # --- Who and which language -------------------------------------------------------------------

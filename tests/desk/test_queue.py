@@ -113,13 +113,15 @@ def test_queue_orders_breached_then_soonest_due_then_urgent_then_oldest_update(
 # --- Access ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "url", [URL, "/staff/export.csv", "/staff/views/", "/staff/views/1/delete/"]
-)
-def test_a_seller_gets_404_on_every_queue_page(alice, url):
+@pytest.mark.parametrize("url", [URL, "/staff/export.csv", "/staff/views/", "delete"])
+def test_a_seller_gets_404_on_every_queue_page(alice, carol, url):
+    view = SavedView.objects.create(owner=carol, name="逾期", query="overdue=on")
+    if url == "delete":
+        url = f"/staff/views/{view.pk}/delete/"
     client = _client(alice)
     assert client.get(url, secure=True).status_code == 404
     assert client.post(url, secure=True).status_code == 404
+    assert SavedView.objects.filter(pk=view.pk).exists()
 
 
 def test_anonymous_visitors_are_sent_to_log_in(db):
