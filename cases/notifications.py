@@ -237,7 +237,8 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
 def notifications_mark_all_read(*, actor: User, until: datetime | None = None) -> int:
     """Mark the actor's unread notifications read, those created up to `until` when given (a
     client marks what it has shown, not what arrived since); returns how many."""
-    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    # The ones the actor is shown (`_own`), so the count said is the count they saw.
+    unread = _own(actor).filter(read_at__isnull=True)
     if until is not None:
         unread = unread.filter(created_at__lte=until)
     return unread.update(read_at=clock.now())

@@ -14,4 +14,6 @@ class MessageAdmin(ReadOnlyAdmin):
     list_select_related = ["case", "author"]
     search_fields = ["case__reference", "author__username"]
     readonly_fields = ["case", "author", "body", "internal", "created_at"]
-    ordering = ["-created_at", "-id"]
+    # Newest first by id (the primary key's index): sorting by created_at read every message.
+    ordering = ["-id"]
+    show_full_result_count = False

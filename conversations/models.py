@@ -47,4 +47,5 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {'note' if self.internal else 'message'} {self.pk}"
+        kind = _("Internal note") if self.internal else _("Message")
+        return f"{self.case.reference} · {kind} #{self.pk}"

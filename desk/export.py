@@ -59,7 +59,7 @@ def _columns(*, staff: bool) -> list[tuple[str, object]]:
     if staff:
         columns[1:1] = [(_("Seller"), lambda c: c.owner.username)]
         columns += [
-            (_("Your role"), lambda c: c.get_party_role_display()),
+            (_("Seller's role"), lambda c: c.get_party_role_display()),
             (_("Account or store ID"), lambda c: c.platform_account),
             (_("Assignee"), lambda c: c.assignee.username if c.assignee_id else ""),
             (_("Breached clock"), lambda c: yes if c.breached_open else ""),

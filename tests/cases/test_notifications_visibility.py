@@ -52,3 +52,9 @@ def test_no_email_goes_out_for_a_case_i_can_no_longer_see(demoted_carol):
 
     assert deliver_pending() == 0
     assert mail.outbox == []
+
+
+def test_mark_all_read_counts_only_what_i_am_shown(demoted_carol):
+    from cases.notifications import notifications_mark_all_read
+
+    assert notifications_mark_all_read(actor=demoted_carol) == 0
