@@ -21,7 +21,7 @@ from cases.selectors import case_get_for
 from cases.services import NOTE_MAX_LENGTH
 from config.errors import DomainError
 from desk.assignment import case_assign, case_take, staff_member_get
-from desk.bulk import REFERENCE_MAX_LENGTH, Action, bulk_apply
+from desk.bulk import MAX_SELECTION, REFERENCE_MAX_LENGTH, Action, bulk_apply
 from desk.views import staff_only
 
 # The assignee value that means "nobody" (the select's first option).
@@ -129,7 +129,13 @@ def assign(request, reference):
             else:
                 messages.success(request, _("Nobody is handling this case now."))
             return redirect(f"{case.get_absolute_url()}#assignment")
-    return render(request, "desk/assign.html", {"case": case, "assign_form": form}, status=400)
+    chosen = "" if form.data.get("take") else form.data.get("assignee", "")
+    return render(
+        request,
+        "desk/assign.html",
+        {"case": case, "assign_form": form, "chosen": chosen},
+        status=400,
+    )
 
 
 def _current(result) -> None:
@@ -176,6 +182,12 @@ def bulk(request):
             if result
             else None,
             "back_url": _safe_next(request, request.POST.get("next")),
+            # The selection as posted, for trying again (at most the bulk cap's worth).
+            "selected": [
+                ref
+                for ref in request.POST.getlist("case")[:MAX_SELECTION]
+                if ref and "\x00" not in ref
+            ],
         },
         status=status,
     )

@@ -229,6 +229,17 @@ def test_bad_input_redisplays_the_form_with_the_error(
     assert _events(alice_case) == []
 
 
+def test_a_refused_assignment_keeps_the_chosen_assignee_and_the_note(
+    client, alice_case, carol, dave
+):
+    client.force_login(carol)
+    data = {"assignee": "dave", "note": "x" * 2001}
+    page = client.post(assign_url(alice_case), data, secure=True, headers=EN).text
+    assert '<option value="dave" selected>' in page
+    assert 'value="none" selected' not in page
+    assert 'value="' + "x" * 2001 + '"' in page
+
+
 def test_a_seller_cannot_assign_even_their_own_case(client, alice, alice_case, carol):
     client.force_login(alice)
     for data in ({"take": "1"}, {"assignee": "carol"}):

@@ -336,6 +336,37 @@ def test_bad_input_shows_the_error_and_changes_nothing(
     assert Case.objects.get(pk=alice_case.pk).assignee is None
 
 
+def test_a_refused_action_keeps_the_selection_the_choices_and_the_note(
+    client, alice, carol, dave, make_case
+):
+    client.force_login(carol)
+    cases = [make_case(alice), make_case(alice)]
+    data = {
+        "case": [c.reference for c in cases],
+        "action": "status",  # with no status chosen: refused
+        "assignee": "dave",
+        "priority": "urgent",
+        "note": "已向平台提交",
+        "next": "/staff/?kind=account_ban",
+    }
+    response = _post(client, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "2 cases are still selected." in page
+    for case in cases:
+        assert f'<input type="hidden" name="case" value="{case.reference}">' in page
+    assert 'value="已向平台提交"' in page
+    assert '<option value="dave" selected>' in page
+    assert '<option value="urgent" selected>' in page
+    assert '<input type="hidden" name="next" value="/staff/?kind=account_ban">' in page
+
+    # The kept form posts what the bulk page reads: choosing the status now moves them.
+    retry = _post(client, {**data, "status": "filed"})
+    assert retry.status_code == 200
+    assert [_status(c) for c in cases] == ["filed", "filed"]
+    assert all(e.note == "已向平台提交" for e in CaseEvent.objects.filter(to_status="filed"))
+
+
 def test_too_many_cases_is_a_clear_error(client, carol, db):
     client.force_login(carol)
     response = _post(
