@@ -17,7 +17,6 @@ from accounts.forms import (
     TokenCreateForm,
 )
 from accounts.models import Role
-from cases.notifications import user_set_language, user_set_notification_preferences
 from config.errors import DomainError
 
 # With django-axes in AUTHENTICATION_BACKENDS, login() must be told which backend vouched.
@@ -90,7 +89,7 @@ def profile(request):
     if posted is not None and bound.is_valid():
         try:
             if notifications_posted:
-                user_set_notification_preferences(
+                services.user_set_notification_preferences(
                     actor=request.user,
                     language=bound.cleaned_data["language"],
                     email_notifications=bound.cleaned_data["email_notifications"],
@@ -130,5 +129,5 @@ def set_language(request):
     response = i18n.set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        user_set_language(actor=request.user, language=language)
+        services.user_set_language(actor=request.user, language=language)
     return response

@@ -55,10 +55,13 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cases.choices import DeadlineState, DeadlineUnit, EventKind, Trigger, WaitingOn  # noqa: E402
-from cases.deadlines import rule_snapshot  # noqa: E402
-from cases.models import Case, CaseEvent, Deadline, DeadlineRule, Notification  # noqa: E402
-from cases.sweep import SWEEP_LIMIT, sweep_deadlines  # noqa: E402
+from cases.choices import EventKind  # noqa: E402
+from cases.models import Case, CaseEvent  # noqa: E402
+from deadlines.choices import DeadlineState, DeadlineUnit, Trigger, WaitingOn  # noqa: E402
+from deadlines.models import Deadline, DeadlineRule  # noqa: E402
+from deadlines.services import rule_snapshot  # noqa: E402
+from deadlines.sweep import SWEEP_LIMIT, sweep_deadlines  # noqa: E402
+from notifications.models import Notification  # noqa: E402
 
 RULE_KEY = "bench.sweep"
 BREACH_KINDS = [str(EventKind.DEADLINE_BREACHED), str(EventKind.DEADLINE_WARNED)]
@@ -107,12 +110,12 @@ def reset(rule: DeadlineRule) -> None:
             [BREACH_KINDS, RULE_KEY],
         )
         notifications = sql(
-            "DELETE FROM cases_notification WHERE deadline_id IN "
-            "(SELECT id FROM cases_deadline WHERE rule_id = %s)",
+            "DELETE FROM notifications_notification WHERE deadline_id IN "
+            "(SELECT id FROM deadlines_deadline WHERE rule_id = %s)",
             [rule.pk],
         )
         events = sql(f"DELETE {bench_events}", [BREACH_KINDS, RULE_KEY])
-        clocks = sql("DELETE FROM cases_deadline WHERE rule_id = %s", [rule.pk])
+        clocks = sql("DELETE FROM deadlines_deadline WHERE rule_id = %s", [rule.pk])
     print(
         f"reset: {clocks:,} clocks, {events:,} events, {notifications:,} notifications of "
         f"earlier runs deleted, {raised:,} priorities put back "
@@ -163,7 +166,7 @@ def create_clocks(rule: DeadlineRule, *, now, clocks: int, due: int) -> None:
     started = time.perf_counter()
     with transaction.atomic():
         inserted = sql(
-            f"INSERT INTO cases_deadline ({', '.join(columns)}) "
+            f"INSERT INTO deadlines_deadline ({', '.join(columns)}) "
             f"SELECT {', '.join(values)} "
             "FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM cases_case "
             "      ORDER BY id LIMIT %(clocks)s) c, "
@@ -178,8 +181,8 @@ def create_clocks(rule: DeadlineRule, *, now, clocks: int, due: int) -> None:
     insert_s = time.perf_counter() - started
     started = time.perf_counter()
     # Outside a transaction: VACUUM cannot run in one. Clears the dead rows of the reset.
-    sql("VACUUM ANALYZE cases_deadline")
-    sql("ANALYZE cases_notification")
+    sql("VACUUM ANALYZE deadlines_deadline")
+    sql("ANALYZE notifications_notification")
     sql("ANALYZE cases_caseevent")
     print(
         f"clocks: {inserted:,} running clocks written in {insert_s:.1f} s "

@@ -81,48 +81,17 @@ class EventKind(models.TextChoices):
     INTERNAL_NOTE = "internal_note", _("Internal note")
 
 
-class DeadlineState(models.TextChoices):
-    RUNNING = "running", _("Running")
-    PAUSED = "paused", _("Paused")
-    MET = "met", _("Met")
-    BREACHED = "breached", _("Breached")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class DeadlineUnit(models.TextChoices):
-    HOURS = "hours", _("Hours")
-    WORKING_DAYS = "working_days", _("Working days")
-    NATURAL_DAYS = "natural_days", _("Natural days")
-    MONTHS = "months", _("Months")
-    YEARS = "years", _("Years")
-    UNTIL_DATE = "until_date", _("Until a given date")
-
-
-class Trigger(models.TextChoices):
-    STATUS_ENTERED = "status_entered", _("Case enters a status")
-    CONTACT_LOGGED = "contact_logged", _("Contact logged")
-    DETAIL_DATE = "detail_date", _("Date in the case details")
-
-
-class WaitingOn(models.TextChoices):
-    PLATFORM = "platform", _("The platform")
-    SELLER = "seller", _("You")
-    BODY = "body", _("The external body")
-
-
-class BreachAction(models.TextChoices):
-    NOTIFY = "notify", _("Notify owner and assignee")
-    RAISE_PRIORITY = "raise_priority", _("Raise priority to urgent")
-    SUGGEST = "suggest", _("Suggest the next step")
-    CLOSE_WINDOW = "close_window", _("Close the window (the right lapses)")
-
-
-class NotificationKind(models.TextChoices):
-    DEADLINE_WARNING = "deadline_warning", _("Deadline due soon")
-    DEADLINE_BREACHED = "deadline_breached", _("Deadline breached")
-    STATUS_CHANGED = "status_changed", _("Status changed")
-    CONTACT_LOGGED = "contact_logged", _("New contact")
-    EVIDENCE_ADDED = "evidence_added", _("New evidence")
-    CASE_CHANGED = "case_changed", _("Case changed")
-    ASSIGNED = "assigned", _("Case assigned to you")
-    MESSAGE = "message", _("New message")
+# What a contact files or receives (channels.ChannelEntry.filing_type). Here, with the case's
+# vocabulary, because the clocks' rules (deadlines) trigger on it too, below the contacts.
+class FilingType(models.TextChoices):
+    INQUIRY = "inquiry", _("Inquiry")
+    COMPLAINT = "complaint", _("Complaint (投诉)")
+    REPORT = "report", _("Report (举报)")
+    APPEAL = "appeal", _("Appeal")
+    COUNTER_NOTICE = "counter_notice", _("Counter-notice")
+    EXIT_APPLICATION = "exit_application", _("Exit application")
+    APPLICATION = "application", _("Application")
+    LAWSUIT = "lawsuit", _("Lawsuit")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    RESPONSE_RECEIVED = "response_received", _("Response received")
+    DECISION_RECEIVED = "decision_received", _("Decision received")

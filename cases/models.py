@@ -6,23 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from cases import clock
 from cases.choices import (
     CaseKind,
-    DeadlineState,
-    DeadlineUnit,
     EventKind,
-    NotificationKind,
     Outcome,
     PartyRole,
     Platform,
     Priority,
     Status,
-    Trigger,
-    WaitingOn,
 )
 from cases.lifecycle import CLOSED
 
 # Every case reference is REFERENCE_PREFIX + "YYYY-NNNNNN" (cases.services._next_reference):
 # the prefix appears nowhere else in one, which lets a search starting with it be a prefix
-# search (desk.selectors.case_search).
+# search (cases.search.case_search).
 REFERENCE_PREFIX = "RC-"
 
 
@@ -80,7 +75,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=clock.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Denormalised for the staff queue's urgency order; written only by
-    # cases.deadlines.case_refresh_urgency whenever a clock (or the case's status) changes.
+    # deadlines.services.case_refresh_urgency whenever a clock (or the case's status) changes.
     next_due_at = models.DateTimeField(_("next clock due"), null=True, blank=True, editable=False)
     # The rule key of that clock (the first running one by due moment, then id): the API's
     # case list shows it with no subquery per row.
@@ -285,211 +280,23 @@ class CaseEvent(models.Model):
         raise TypeError("Case events are append-only.")
 
 
-class CalendarOverride(models.Model):
-    """A day the official calendar changed: entered by staff before a library release knows it
-    (China publishes each year's 调休 schedule around November)."""
+class CaseStatusCount(models.Model):
+    """How many cases are in each status, for the counts at the top of the staff queue and the
+    staff's case list: nine rows read instead of a COUNT over every case on every request. Kept
+    in step in the same transaction as the change by cases.counts.status_count_move (called by
+    case_create and case_transition); `manage.py desk_rebuild` recounts after bulk loads."""
 
-    date = models.DateField(_("date"))
-    region = models.CharField(_("region"), max_length=8, default="CN")
-    is_working_day = models.BooleanField(_("working day"))
-    source = models.CharField(_("source"), max_length=300)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, primary_key=True)
+    count = models.BigIntegerField(_("count"), default=0)
 
     class Meta:
-        verbose_name = _("calendar override")
-        verbose_name_plural = _("calendar overrides")
-        ordering = ["date"]
+        verbose_name = _("case count per status")
+        verbose_name_plural = _("case counts per status")
         constraints = [
-            models.UniqueConstraint(
-                fields=["date", "region"], name="cases_calendaroverride_one_per_day"
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="cases_casestatuscount_status_valid"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.region} {'work' if self.is_working_day else 'off'}"
-
-
-class DeadlineRule(models.Model):
-    """A default that starts clocks (DEADLINE-RULES.md), shipped as data, edited by staff.
-    Editing a rule does not rewrite running clocks: each deadline keeps a snapshot."""
-
-    key = models.CharField(_("key"), max_length=60, unique=True)
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
-    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
-    # What the trigger matches: a status entered; a filing type (+ bodies) logged; a detail date.
-    trigger_statuses = models.JSONField(_("statuses entered"), default=list, blank=True)
-    trigger_filing_type = models.CharField(_("filing type"), max_length=20, blank=True)
-    trigger_bodies = models.JSONField(_("bodies"), default=list, blank=True)
-    trigger_detail = models.CharField(_("detail date"), max_length=40, blank=True)
-    # Further conditions: empty lists mean any.
-    case_kinds = models.JSONField(_("case kinds"), default=list, blank=True)
-    platforms = models.JSONField(_("platforms"), default=list, blank=True)
-    priority = models.CharField(_("priority"), max_length=16, blank=True)
-    duration = models.PositiveIntegerField(_("duration"))
-    unit = models.CharField(_("unit"), max_length=16, choices=DeadlineUnit.choices)
-    roll_over = models.BooleanField(_("rolls over a rest day"), default=False)
-    # Warnings before the due moment, in the rule's unit (hours for hour rules, days otherwise).
-    warn_before = models.JSONField(_("warn before"), default=list, blank=True)
-    on_breach = models.JSONField(_("on breach"), default=list, blank=True)
-    suggestion = models.CharField(_("suggested next step (English)"), max_length=300, blank=True)
-    suggestion_zh = models.CharField(_("suggested next step (Chinese)"), max_length=300, blank=True)
-    waiting_on = models.CharField(_("waiting on"), max_length=16, choices=WaitingOn.choices)
-    source = models.CharField(_("source"), max_length=300, blank=True)
-    secondary = models.BooleanField(
-        _("secondary source"), default=False, help_text=_("Platform figures to verify.")
-    )
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("deadline rule")
-        verbose_name_plural = _("deadline rules")
-        ordering = ["key"]
-        indexes = [
-            # Triggers: WHERE active AND trigger = ? (then matched in Python; a few dozen rows).
-            models.Index(fields=["trigger", "active"], name="cases_rule_trigger"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(unit__in=DeadlineUnit.values), name="cases_deadlinerule_unit_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(trigger__in=Trigger.values), name="cases_deadlinerule_trigger_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.key
-
-
-class Deadline(models.Model):
-    """One running clock on a case. `due_at` is computed when it starts (and on resume), so
-    finding what is due is one indexed query."""
-
-    # PROTECT: clocks are part of the case's record.
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
-    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="deadlines")
-    # The rule as it was when the clock started: later edits do not rewrite running clocks.
-    rule_snapshot = models.JSONField(_("rule snapshot"), default=dict)
-    state = models.CharField(
-        _("state"), max_length=16, choices=DeadlineState.choices, default=DeadlineState.RUNNING
-    )
-    waiting_on = models.CharField(_("waiting on"), max_length=16, choices=WaitingOn.choices)
-    started_at = models.DateTimeField(_("started at"))
-    due_at = models.DateTimeField(_("due at"))
-    # The next warning moment; null once every warning went out.
-    warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
-    warnings_sent = models.PositiveSmallIntegerField(_("warnings sent"), default=0)
-    provisional = models.BooleanField(_("provisional"), default=False)
-    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
-    # Working (or wall) time left when paused; the clock resumes from it.
-    remaining = models.DurationField(_("remaining when paused"), null=True, blank=True)
-    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
-    # Paused by support staff: only staff resume it, leaving info_requested does not.
-    paused_by_staff = models.BooleanField(_("paused by staff"), default=False)
-    # The contact that started it (a 12315 complaint, a lawsuit…), when one did.
-    contact = models.ForeignKey(
-        "channels.ChannelEntry",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="deadlines",
-    )
-
-    class Meta:
-        verbose_name = _("deadline")
-        verbose_name_plural = _("deadlines")
-        ordering = ["due_at", "id"]
-        indexes = [
-            # The sweep: WHERE state = 'running' AND due_at <= now ORDER BY due_at.
-            models.Index(
-                fields=["due_at"],
-                name="cases_deadline_due_running",
-                condition=Q(state=DeadlineState.RUNNING),
-            ),
-            # The sweep's warnings: WHERE state = 'running' AND warn_at <= now.
-            models.Index(
-                fields=["warn_at"],
-                name="cases_deadline_warn_running",
-                condition=Q(state=DeadlineState.RUNNING, warn_at__isnull=False),
-            ),
-            # A case's clocks: WHERE case_id = ? ORDER BY due_at.
-            models.Index(fields=["case", "state", "due_at"], name="cases_deadline_case"),
-            # Staff dashboard's breached list: WHERE state = 'breached' ORDER BY settled_at
-            # DESC, id DESC, the whole order (a sweep settles a batch in one moment), so the
-            # first ten are read without sorting every breach.
-            models.Index(
-                fields=["-settled_at", "-id"],
-                name="cases_deadline_breached",
-                condition=Q(state=DeadlineState.BREACHED),
-            ),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=DeadlineState.values), name="cases_deadline_state_valid"
-            ),
-            # A paused clock knows how much time it has left.
-            models.CheckConstraint(
-                condition=~Q(state=DeadlineState.PAUSED) | Q(remaining__isnull=False),
-                name="cases_deadline_paused_keeps_remaining",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.rule_snapshot.get('key', self.rule_id)} {self.state} {self.due_at}"
-
-
-class Notification(models.Model):
-    """In-app notification and e-mail outbox row, written in the transaction of the change
-    it reports; e-mail is sent after commit and re-sent by the sweep until it goes."""
-
-    # CASCADE: a notification is a pure child of its recipient.
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notifications")
-    deadline = models.ForeignKey(
-        Deadline, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
-    # The change it reports, when a person made it (status moved, contact logged…).
-    event = models.ForeignKey(
-        CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
-    )
-    created_at = models.DateTimeField(_("created at"), default=clock.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
-    # Backoff after a failed attempt: the re-send sweep leaves the row alone until then.
-    email_next_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
-    email_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
-    email_wanted = models.BooleanField(_("e-mail wanted"), default=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # Notifications page: WHERE recipient_id = ? ORDER BY created_at DESC, id DESC, the
-            # whole order (a sweep writes many rows with one created_at), so PostgreSQL reads
-            # the first 30 and joins only those.
-            models.Index(fields=["recipient", "-created_at", "-id"], name="cases_notif_page"),
-            # Unread badge: WHERE recipient_id = ? AND read_at IS NULL.
-            models.Index(
-                fields=["recipient"], name="cases_notif_unread", condition=Q(read_at__isnull=True)
-            ),
-            # Outbox: WHERE email_wanted AND email_sent_at IS NULL ORDER BY created_at.
-            models.Index(
-                fields=["created_at"],
-                name="cases_notif_outbox",
-                condition=Q(email_wanted=True, email_sent_at__isnull=True),
-            ),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=NotificationKind.values), name="cases_notification_kind_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id}"
+        return f"{self.status}: {self.count}"

@@ -1,19 +1,13 @@
 """Reads with access rules. Every way to reach a case goes through `cases_visible_to` (or, for
 reads that start from a case's rows, the same rule from `_visible`)."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from cases.calendar import Calendar
-from cases.choices import DeadlineState, DeadlineUnit, EventKind
-from cases.lifecycle import CLOSED
-from cases.models import CalendarOverride, Case, CaseEvent, Deadline
-from desk.selectors import status_counts
+from cases.choices import EventKind
+from cases.counts import status_counts
+from cases.models import Case, CaseEvent
 
 
 def _visible(actor: User, prefix: str = "") -> Q | None:
@@ -78,91 +72,3 @@ def case_timeline(*, case: Case, viewer: User | None = None) -> QuerySet[CaseEve
 def dashboard_cases(*, actor: User) -> QuerySet[Case]:
     """Urgent first, then newest — the order both dashboards use."""
     return cases_visible_to(actor).order_by("-priority", "-created_at", "-id")
-
-
-# --- Clocks -------------------------------------------------------------------------------
-
-
-def case_clocks(*, case: Case) -> list[Deadline]:
-    """Every clock of the case, with the contact (and its body) that started it: one query.
-    Served by the index cases_deadline_case."""
-    return list(
-        case.deadlines.select_related("contact__body").order_by("due_at", "id"),
-    )
-
-
-def _deadlines_visible_to(actor: User) -> QuerySet[Deadline]:
-    deadlines = Deadline.objects.select_related("case", "contact__body")
-    if not actor.is_authenticated:
-        return deadlines.none()
-    rule = _visible(actor, prefix="case__")
-    return deadlines if rule is None else deadlines.filter(rule)
-
-
-def deadlines_due_soon(
-    *, actor: User, now: datetime, within: timedelta = timedelta(days=3), limit: int = 10
-) -> list[Deadline]:
-    """Running clocks due before now + within, soonest first (one just run out and not yet
-    swept included). Served by the partial index cases_deadline_due_running."""
-    return list(
-        _deadlines_visible_to(actor)
-        .filter(state=DeadlineState.RUNNING, due_at__lte=now + within)
-        .order_by("due_at", "id")[:limit]
-    )
-
-
-def deadlines_breached(*, actor: User, limit: int = 10) -> list[Deadline]:
-    """Clocks that ran out on cases still open, most recent first.
-
-    Staff walk the partial index cases_deadline_breached, newest first, and stop after
-    `limit` (recent breaches are mostly on open cases). A seller's query starts instead from
-    their few cases flagged `breached_open` (the queue's indexed flag, true exactly when an
-    open case has a breached clock), not from every breached clock ever recorded. Each
-    filter is the other's slow path: with the flag, staff joined all 7,000 flagged cases
-    before sorting (41 ms at a million cases)."""
-    clocks = _deadlines_visible_to(actor).filter(state=DeadlineState.BREACHED)
-    if not actor.is_support_staff:
-        clocks = clocks.filter(case__breached_open=True)
-    return list(clocks.exclude(case__status__in=CLOSED).order_by("-settled_at", "-id")[:limit])
-
-
-def deadline_get_for_staff(*, actor: User, reference: str, deadline_id: int) -> Deadline:
-    """A clock of a case, for support staff to pause, resume or extend. Anyone else, a missing
-    case, or a clock of another case: the same 404."""
-    if not actor.is_authenticated or not actor.is_support_staff:
-        raise Http404("No such deadline.")
-    case = case_get_for(actor=actor, reference=reference)
-    try:
-        deadline = case.deadlines.select_related("contact__body").get(pk=deadline_id)
-    except Deadline.DoesNotExist:
-        raise Http404("No such deadline.") from None
-    deadline.case = case
-    return deadline
-
-
-def calendar_for_clocks(clocks: list[Deadline], *, now: datetime) -> Calendar:
-    """The working-day calendar a page's countdowns count on, with the staff's overrides for
-    this year up to the last year a running working-day clock reaches: one query, also when
-    there is no clock, so a page's query count does not depend on its clocks."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    first = now.astimezone(zone).year
-    last = max(
-        [
-            d.due_at.astimezone(zone).year
-            for d in clocks
-            if d.state == DeadlineState.RUNNING
-            and (d.rule_snapshot or {}).get("unit") == DeadlineUnit.WORKING_DAYS
-        ],
-        default=first,
-    )
-    last = max(first, last)
-    cal = Calendar()
-    by_year: dict[int, dict[date, bool]] = {year: {} for year in range(first, last + 1)}
-    rows = CalendarOverride.objects.filter(
-        region=cal.region, date__gte=date(first, 1, 1), date__lte=date(last, 12, 31)
-    ).values_list("date", "is_working_day")
-    for day, working in rows:
-        by_year[day.year][day] = working
-    # The years read here are not read again; any other year is read as Calendar does.
-    cal._overrides.update(by_year)
-    return cal

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import clock
 from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Priority, Status
-from cases.deadlines import deadlines_on_details, deadlines_on_status_entered
+from cases.counts import status_count_move
+from cases.hooks import react
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import REFERENCE_PREFIX, Case, CaseEvent, ReferenceSequence
-from cases.notifications import notify_case_change
 from config.errors import ConflictError, DomainError
-from desk.services import status_count_move
 
 NOTE_MAX_LENGTH = 2000
 
@@ -178,7 +177,7 @@ def case_create(
     CaseEvent.objects.create(
         case=case, kind=EventKind.CREATED, actor=actor, to_status=Status.DRAFT, created_at=now
     )
-    deadlines_on_details(case=case)
+    react("case_created", case=case)
     return case
 
 
@@ -225,9 +224,7 @@ def case_update(*, actor: User, case: Case, **changes: Any) -> Case:
         changes=diff,
         created_at=case.updated_at,
     )
-    notify_case_change(event=event)
-    if "details" in diff:
-        deadlines_on_details(case=case)
+    react("case_updated", case=case, event=event, changed=list(diff))
     return case
 
 
@@ -257,7 +254,8 @@ def case_transition(
     2. Check the move against the table; staff-only moves need staff.
     3. Resolving needs an outcome; withdrawing records one; reopening clears it.
     4. Save and write the status event with the note.
-    5. Start, pause, resume or settle the clocks the move affects.
+    5. Tell the people concerned; start, pause, resume or settle the clocks the move affects
+       (cases.hooks.REACTIONS).
     """
     if to not in Status.values:
         raise DomainError(
@@ -316,9 +314,8 @@ def case_transition(
         changes=changes,
         created_at=now,
     )
-    notify_case_change(event=event)
     # Same transaction: a move and what it does to the clocks land together or not at all.
-    deadlines_on_status_entered(case=case, from_status=current, to_status=to)
+    react("status_changed", case=case, event=event, from_status=current, to_status=to)
     return case
 
 
@@ -332,7 +329,7 @@ def case_add_note(*, actor: User, case: Case, note: str) -> CaseEvent:
     event = CaseEvent.objects.create(
         case=case, kind=EventKind.NOTE, actor=actor, note=note, created_at=now
     )
-    notify_case_change(event=event)
+    react("note_added", case=case, event=event)
     return event
 
 

@@ -1,7 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
 from cases import views
-from channels.urls import contact_urls
 
 app_name = "cases"
 urlpatterns = [
@@ -13,24 +12,4 @@ urlpatterns = [
     path("cases/<str:reference>/transition/", views.case_transition_view, name="transition"),
     path("cases/<str:reference>/notes/", views.case_note, name="note"),
     path("cases/<str:reference>/edit/", views.case_edit, name="edit"),
-    path(
-        "cases/<str:reference>/deadlines/<int:deadline_id>/pause/",
-        views.deadline_action,
-        {"action": "pause"},
-        name="deadline_pause",
-    ),
-    path(
-        "cases/<str:reference>/deadlines/<int:deadline_id>/resume/",
-        views.deadline_action,
-        {"action": "resume"},
-        name="deadline_resume",
-    ),
-    path(
-        "cases/<str:reference>/deadlines/<int:deadline_id>/extend/",
-        views.deadline_action,
-        {"action": "extend"},
-        name="deadline_extend",
-    ),
-    path("cases/<str:reference>/evidence/", include("evidence.urls")),
-    path("cases/<str:reference>/contacts/", include(contact_urls)),
 ]

@@ -1,66 +1,42 @@
 """Seller and staff web pages for cases. Thin: forms parse, selectors find, services change."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import clock
 from cases.choices import CaseKind, Status
-from cases.deadlines import deadline_extend, deadline_staff_pause, deadline_staff_resume
+from cases.counts import cases_counted
+from cases.export import cases_csv_response
 from cases.forms import (
     CaseEditForm,
     CaseFilterForm,
     CaseForm,
-    DeadlineExtendForm,
-    DeadlineReasonForm,
     NoteForm,
     TransitionForm,
     add_domain_error,
 )
+from cases.hooks import page_context
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
-from cases.selectors import (
-    calendar_for_clocks,
-    case_clocks,
-    case_counts_by_status,
-    case_get_for,
-    cases_visible_to,
-    dashboard_cases,
-    deadline_get_for_staff,
-    deadlines_breached,
-    deadlines_due_soon,
-)
+from cases.search import case_search
+from cases.selectors import case_counts_by_status, case_get_for, cases_visible_to, dashboard_cases
 from cases.services import case_add_note, case_create, case_transition, case_update
-from cases.templatetags.cases import clock_name
-from channels.views import case_page_context
 from config.errors import ConflictError, DomainError
-from desk.export import cases_csv_response
-from desk.selectors import case_search, cases_counted
-from evidence.forms import EvidenceUploadForm
-from evidence.selectors import (
-    evidence_checklist,
-    evidence_for_case,
-    latest_integrity_check,
-)
 
 CASES_PER_PAGE = 25
 DASHBOARD_SIZE = 20
-# The dashboard's clocks: due within the next three days, and breached; ten of each.
-DUE_SOON_WITHIN = timedelta(days=3)
-CLOCKS_ON_DASHBOARD = 10
 
 
 @login_required
 def dashboard(request):
-    """Open cases, urgent first then newest (a seller's own; staff: everyone's), with counts."""
+    """Open cases, urgent first then newest (a seller's own; staff: everyone's), with counts;
+    the clocks and the staff's banners come from their apps (cases.hooks.PAGES)."""
     counts = case_counts_by_status(actor=request.user)
     status_counts = [
         {"status": status, "label": label, "count": counts[status]}
@@ -68,26 +44,14 @@ def dashboard(request):
         if counts.get(status)
     ]
     open_cases = dashboard_cases(actor=request.user).exclude(status__in=CLOSED)
-    now = clock.now()
-    due_soon = deadlines_due_soon(
-        actor=request.user, now=now, within=DUE_SOON_WITHIN, limit=CLOCKS_ON_DASHBOARD
-    )
+    context = {
+        "cases": open_cases[:DASHBOARD_SIZE],
+        "status_counts": status_counts,
+        "total": sum(counts.values()),
+        "open_total": sum(n for status, n in counts.items() if status not in CLOSED),
+    }
     return render(
-        request,
-        "cases/dashboard.html",
-        {
-            "cases": open_cases[:DASHBOARD_SIZE],
-            "status_counts": status_counts,
-            "total": sum(counts.values()),
-            "open_total": sum(n for status, n in counts.items() if status not in CLOSED),
-            "due_soon": due_soon,
-            "breached": deadlines_breached(actor=request.user, limit=CLOCKS_ON_DASHBOARD),
-            "clock_calendar": calendar_for_clocks(due_soon, now=now),
-            # Staff see a banner while the latest evidence integrity check found problems.
-            "integrity_check": (
-                latest_integrity_check() if request.user.is_support_staff else None
-            ),
-        },
+        request, "cases/dashboard.html", page_context("dashboard", request, None, context)
     )
 
 
@@ -183,7 +147,7 @@ def case_new_kind(request, kind):
 @login_required
 def case_detail(request, reference):
     case = case_get_for(actor=request.user, reference=reference)
-    return _render_case(request, case)
+    return render_case_page(request, case)
 
 
 @login_required
@@ -214,7 +178,7 @@ def case_transition_view(request, reference):
                 _("Moved to “%(status)s”.") % {"status": case.get_status_display()},
             )
             return redirect(case)
-    return _render_case(request, case, transition_form=form, status=status)
+    return render_case_page(request, case, transition_form=form, status=status)
 
 
 @login_required
@@ -230,7 +194,7 @@ def case_note(request, reference):
         else:
             messages.success(request, _("Note added."))
             return redirect(f"{case.get_absolute_url()}#timeline")
-    return _render_case(request, case, note_form=form, status=400)
+    return render_case_page(request, case, note_form=form, status=400)
 
 
 @login_required
@@ -273,75 +237,6 @@ def case_edit(request, reference):
     )
 
 
-# Staff actions on a clock: form, service, page title, button and what to say when done.
-DEADLINE_ACTIONS = {
-    "pause": (
-        DeadlineReasonForm,
-        deadline_staff_pause,
-        gettext_lazy("Pause a deadline"),
-        gettext_lazy("Pause the clock"),
-        gettext_lazy("Paused “%(name)s”. It keeps the time it had left."),
-    ),
-    "resume": (
-        DeadlineReasonForm,
-        deadline_staff_resume,
-        gettext_lazy("Resume a deadline"),
-        gettext_lazy("Resume the clock"),
-        gettext_lazy("Resumed “%(name)s” with the time it had left."),
-    ),
-    "extend": (
-        DeadlineExtendForm,
-        deadline_extend,
-        gettext_lazy("Extend a deadline"),
-        gettext_lazy("Extend"),
-        gettext_lazy("Extended “%(name)s”."),
-    ),
-}
-
-
-@login_required
-def deadline_action(request, reference, deadline_id, action):
-    """Support staff pause, resume or extend one clock, with a reason (audited, on the
-    timeline). Anyone else gets the 404 of a missing page."""
-    deadline = deadline_get_for_staff(
-        actor=request.user, reference=reference, deadline_id=deadline_id
-    )
-    form_class, service, title, button, done = DEADLINE_ACTIONS[action]
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                service(actor=request.user, deadline=deadline, **form.service_kwargs())
-            except DomainError as error:
-                status = 409 if isinstance(error, ConflictError) else 400
-                # The form asks for a day where the service takes a moment.
-                field = {"due_at": "due_on"}.get(error.field, error.field)
-                form.add_error(field if field in form.fields else None, error.message)
-            else:
-                messages.success(request, done % {"name": clock_name(deadline.rule_snapshot)})
-                return redirect(f"{deadline.case.get_absolute_url()}#clocks")
-        else:
-            status = 400
-    else:
-        form = form_class()
-    return render(
-        request,
-        "cases/deadline_action.html",
-        {
-            "case": deadline.case,
-            "deadline": deadline,
-            "deadline_list": [deadline],
-            "clock_calendar": calendar_for_clocks([deadline], now=clock.now()),
-            "action": action,
-            "title": title,
-            "button": button,
-            "form": form,
-        },
-        status=status,
-    )
-
-
 def _all_valid(*forms) -> bool:
     # Validate every form (not stopping at the first) so all errors show at once.
     return all([form.is_valid() for form in forms])
@@ -360,52 +255,31 @@ def _transition_auto_id(to) -> str:
     return "resolve_%s" if to == Status.RESOLVED else "id_%s"
 
 
-def _render_case(
-    request,
-    case,
-    *,
-    transition_form=None,
-    note_form=None,
-    upload_form=None,
-    upload_refused=None,
-    status=200,
-):
-    """The case page. Also redisplays a rejected move, note or upload with what was typed."""
+def render_case_page(request, case, *, status=200, **forms) -> HttpResponse:
+    """The case page. Also redisplays a rejected move, note, upload or message with what was
+    typed: `forms` are those forms (and what goes with them), in place of the empty ones.
+    The clocks, files and contacts are drawn by their apps (cases.hooks.PAGES)."""
+    transition_form = forms.pop("transition_form", None)
     targets = allowed_targets(case.status, is_staff=request.user.is_support_staff)
     failed_to = transition_form["to"].value() if transition_form is not None else None
     # A rejected resolve is shown in the resolve form, unless resolving is no longer on offer
     # (a stale page): then the note typed goes back into the form that is.
     resolving = failed_to == Status.RESOLVED and Status.RESOLVED in targets
-    evidence = list(evidence_for_case(actor=request.user, case=case))
-    clocks = case_clocks(case=case)
-    for deadline in clocks:
-        deadline.case = case  # the panel reads the platform and owner from it
+    context = {
+        "case": case,
+        "targets": [
+            {"value": t, "label": Status(t).label} for t in targets if t != Status.RESOLVED
+        ],
+        "can_resolve": Status.RESOLVED in targets,
+        "transition_form": transition_form,
+        "move_form": transition_form if transition_form and not resolving else TransitionForm(),
+        "resolve_form": transition_form
+        if resolving
+        else TransitionForm(auto_id=_transition_auto_id(Status.RESOLVED)),
+        "resolving": resolving,
+        "note_form": forms.pop("note_form", None) or NoteForm(),
+        **{name: form for name, form in forms.items() if form is not None},
+    }
     return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "clocks": clocks,
-            "clock_calendar": calendar_for_clocks(clocks, now=clock.now()),
-            # Names for the timeline's clock events that the sweep wrote without one.
-            "clocks_by_id": {deadline.pk: deadline for deadline in clocks},
-            "targets": [
-                {"value": t, "label": Status(t).label} for t in targets if t != Status.RESOLVED
-            ],
-            "can_resolve": Status.RESOLVED in targets,
-            "transition_form": transition_form,
-            "move_form": transition_form if transition_form and not resolving else TransitionForm(),
-            "resolve_form": transition_form
-            if resolving
-            else TransitionForm(auto_id=_transition_auto_id(Status.RESOLVED)),
-            "resolving": resolving,
-            "note_form": note_form or NoteForm(),
-            "evidence": evidence,
-            "checklist": evidence_checklist(case=case, items=evidence),
-            "upload_form": upload_form or EvidenceUploadForm(),
-            "upload_refused": upload_refused,
-            # The timeline with contacts, "waiting for a reply", guidance, the contact form.
-            **case_page_context(request, case, evidence=evidence),
-        },
-        status=status,
+        request, "cases/detail.html", page_context("case", request, case, context), status=status
     )

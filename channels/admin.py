@@ -15,14 +15,15 @@ from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from channels.choices import BodyKind, FilingType
+from cases.choices import FilingType
+from channels.choices import BodyKind
 from channels.models import ChannelEntry, ExternalBody
 
 
 def deadline_rule_keys() -> list[str]:
     """The keys a body may name: the deadline rules as they are in the database, so a rule
     staff add is usable at once and a typo (which would start no clock) is refused."""
-    from cases.models import DeadlineRule
+    from deadlines.models import DeadlineRule
 
     return list(DeadlineRule.objects.order_by("key").values_list("key", flat=True))
 

@@ -27,9 +27,9 @@ from accounts.api import ErrorSerializer
 from cases.api.pagination import KeysetPagination, WholeListPagination
 from cases.api.serializers import ChoiceField, OptionalChoiceField, StrictInputSerializer
 from cases.api.views import ERRORS, REFERENCE, CaseAPIView
-from cases.choices import Platform, Status
+from cases.choices import FilingType, Platform, Status
 from cases.selectors import case_get_for
-from channels.choices import BodyKind, Channel, Direction, FilingType
+from channels.choices import BodyKind, Channel, Direction
 from channels.models import ChannelEntry, ExternalBody
 from channels.selectors import bodies, body_get, contact_get_for, contacts_for_case
 from channels.services import (

@@ -20,20 +20,6 @@ class Direction(models.TextChoices):
     INBOUND = "inbound", _("They contacted us")
 
 
-class FilingType(models.TextChoices):
-    INQUIRY = "inquiry", _("Inquiry")
-    COMPLAINT = "complaint", _("Complaint (投诉)")
-    REPORT = "report", _("Report (举报)")
-    APPEAL = "appeal", _("Appeal")
-    COUNTER_NOTICE = "counter_notice", _("Counter-notice")
-    EXIT_APPLICATION = "exit_application", _("Exit application")
-    APPLICATION = "application", _("Application")
-    LAWSUIT = "lawsuit", _("Lawsuit")
-    FOLLOW_UP = "follow_up", _("Follow-up")
-    RESPONSE_RECEIVED = "response_received", _("Response received")
-    DECISION_RECEIVED = "decision_received", _("Decision received")
-
-
 class BodyKind(models.TextChoices):
     PLATFORM = "platform", _("Platform customer service")
     REGULATOR = "regulator", _("Market regulator")

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import clock
-from channels.choices import BodyKind, Channel, Direction, FilingType
+from cases.choices import FilingType
+from channels.choices import BodyKind, Channel, Direction
 from channels.guidance import platform_body_slug
 from channels.services import COUNTERPART_MAX_LENGTH
 

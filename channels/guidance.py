@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import CaseKind, PartyRole, Platform
-from channels.choices import FilingType
+from cases.choices import CaseKind, FilingType, PartyRole, Platform
 
 INTERNET_COURTS = ("internet_court_beijing", "internet_court_hangzhou", "internet_court_guangzhou")
 # The platform whose own desk handles a case on it; Tmall shares Taobao's.

@@ -5,8 +5,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases import clock
-from cases.choices import Platform
-from channels.choices import BodyKind, Channel, Direction, FilingType
+from cases.choices import FilingType, Platform
+from channels.choices import BodyKind, Channel, Direction
 
 
 class ExternalBody(models.Model):

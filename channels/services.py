@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import clock
-from cases.choices import EventKind, Status
-from cases.deadlines import deadlines_on_contact, deadlines_on_contact_corrected
+from cases.choices import EventKind, FilingType, Status
 from cases.lifecycle import allowed_targets
 from cases.models import Case, CaseEvent
-from cases.notifications import notify_case_change
-from channels.choices import BodyKind, Channel, Direction, FilingType
+from channels.choices import BodyKind, Channel, Direction
 from channels.guidance import consumer_only_refusal
 from channels.models import ChannelEntry, ExternalBody
 from config.errors import DomainError
+from deadlines.services import deadlines_on_contact, deadlines_on_contact_corrected
 from evidence.models import EvidenceItem
+from notifications.services import notify_case_change
 
 SUMMARY_MAX_LENGTH = 2000
 REFERENCE_MAX_LENGTH = 100

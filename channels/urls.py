@@ -1,4 +1,4 @@
-"""Contacts under /cases/<reference>/contacts/ (included from cases/urls.py) and the directory
+"""Contacts under /cases/<reference>/contacts/ (included from config/urls.py) and the directory
 of external bodies at /bodies/ (included from config/urls.py)."""
 
 from django.urls import path

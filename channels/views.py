@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cases.choices import Status
+from cases.choices import FilingType, Status
 from cases.forms import add_domain_error
 from cases.lifecycle import CLOSED
 from cases.selectors import case_get_for
-from channels.choices import BodyKind, Channel, Direction, FilingType
+from channels.choices import BodyKind, Channel, Direction
 from channels.forms import ContactForm
 from channels.guidance import CAC_NOTE, platform_body_slug, routes_for
 from channels.selectors import (
@@ -37,9 +37,10 @@ INLINE_AUTO_ID = "contact_%s"
 # --- On the case page -----------------------------------------------------------------------
 
 
-def case_page_context(request, case, *, evidence: list) -> dict:
-    """The case page's timeline (events and contacts, newest first, by channel), the "waiting
-    for a reply" line, the next-step guidance and the contact form.
+def case_page_context(request, case, context: dict) -> dict:
+    """The case page's part (cases.hooks.PAGES), after the evidence's: the timeline (events
+    and contacts, newest first, by channel), the "waiting for a reply" line, the next-step
+    guidance and the contact form.
 
     1. The channel filter: an unknown value is ignored and said so.
     2. The history from `case_history`; every contact of the case (for the chips, the waiting
@@ -75,12 +76,12 @@ def case_page_context(request, case, *, evidence: list) -> dict:
             initial=ContactForm.initial_for_new(bodies=directory),
             case=case,
             bodies=directory,
-            evidence=evidence,
+            evidence=context["evidence"],
             auto_id=INLINE_AUTO_ID,
         ),
         "bodies_by_slug": {body.slug: body for body in directory},
         "contacts_by_id": {contact.pk: contact for contact in contacts},
-        "evidence_by_id": {str(item.pk): item for item in evidence},
+        "evidence_by_id": {str(item.pk): item for item in context["evidence"]},
     }
 
 
@@ -102,7 +103,7 @@ def _routes(case, directory, contacts) -> list[dict]:
     a link that opens the contact form ready for that filing, and the latest such filing."""
     own = platform_body_slug(case.platform)
     by_slug = {body.slug: body for body in directory}
-    new_url = reverse("cases:contacts:new", kwargs={"reference": case.reference})
+    new_url = reverse("contacts:new", kwargs={"reference": case.reference})
     routes = []
     for route in routes_for(party_role=case.party_role, kind=case.kind):
         slugs = [own if slug == "platform" else slug for slug in route.bodies]

@@ -44,10 +44,14 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "cases",
+    "notifications",
+    "deadlines",
     "channels",
     "evidence",
+    "bundles",
     "desk",
     "conversations",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cases.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -221,7 +225,7 @@ EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_SIZE", 50 * 1024 * 1024)
 EVIDENCE_MAX_FILES_PER_CASE = env_int("EVIDENCE_MAX_FILES_PER_CASE", 200)
 EVIDENCE_MAX_BYTES_PER_CASE = env_int("EVIDENCE_MAX_BYTES_PER_CASE", 2 * 1024 * 1024 * 1024)
 
-# --- Mail (Django 6.1 MAILERS): SMTP when SMTP_HOST is set, the console otherwise ----------
+# --- Mail (Django 6.1 MAILERS): SMTP when SMTP_HOST is set, else files in MAIL_DIR or the console
 SMTP_HOST = env_str("SMTP_HOST")
 if SMTP_HOST:
     MAILERS = {
@@ -235,6 +239,15 @@ if SMTP_HOST:
                 "use_tls": env_bool("SMTP_USE_TLS", True),
                 "timeout": 10,
             },
+        }
+    }
+elif env_str("MAIL_DIR"):
+    # Development: each e-mail a file in that folder (`make run` uses var/mail), so the
+    # worker's mail does not scroll the terminal.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env_str("MAIL_DIR")},
         }
     }
 else:
@@ -284,7 +297,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60},
     },
     "sweep-deadlines": {
-        "task": "cases.tasks.sweep_deadlines_task",
+        "task": "deadlines.tasks.sweep_deadlines_task",
         "schedule": 60,
         "options": {"expires": 60},
     },
@@ -292,7 +305,7 @@ CELERY_BEAT_SCHEDULE = {
     # broker or SMTP outage held back (and retries after backoff); a minute keeps that delay
     # short, and a tick with nothing pending is one indexed query. expires as above.
     "resend-notifications": {
-        "task": "cases.tasks.deliver_notifications",
+        "task": "notifications.tasks.deliver_notifications",
         "schedule": 60,
         "options": {"expires": 60},
     },
@@ -345,8 +358,12 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "evidence.choices.EvidenceKind",
         "ChannelEnum": "channels.choices.Channel",
         "DirectionEnum": "channels.choices.Direction",
-        "FilingTypeEnum": "channels.choices.FilingType",
+        "FilingTypeEnum": "cases.choices.FilingType",
         "BodyKindEnum": "channels.choices.BodyKind",
+        # A clock's state; the name it had before a case's next clock got its own below.
+        "StateEnum": "deadlines.choices.DeadlineState",
+        # A case's next clock: always a running one (cases.api.serializers).
+        "NextDeadlineStateEnum": [("running", "Running")],
     },
 }
 

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import clock
-from cases.choices import EventKind, NotificationKind
+from cases.choices import EventKind
 from cases.models import Case, CaseEvent
-from cases.notifications import case_people, notify_of_event
 from cases.selectors import cases_visible_to
 from config.errors import DomainError
 from conversations.models import BODY_MAX_LENGTH, Message
+from notifications.choices import NotificationKind
+from notifications.services import case_people, notify_of_event
 
 
 def _check_body(body: str | None) -> str:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cases.forms import add_domain_error
 from cases.selectors import case_get_for
-from cases.views import _render_case
+from cases.views import render_case_page
 from config.errors import DomainError
 from conversations.forms import REJECTED_FORM_ATTRIBUTE, MessageForm
 from conversations.services import message_post
@@ -39,4 +39,4 @@ def message_post_view(request, reference):
             return redirect(f"{case.get_absolute_url()}#conversation")
     setattr(request, REJECTED_FORM_ATTRIBUTE, form)
     messages.error(request, _("Your message was not sent. See the conversation below."))
-    return _render_case(request, case, status=400)
+    return render_case_page(request, case, status=400)

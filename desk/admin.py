@@ -1,14 +1,6 @@
 from django.contrib import admin
 
-from cases.admin import ReadOnlyAdmin
-from desk.models import CaseStatusCount, SavedView
-
-
-@admin.register(CaseStatusCount)
-class CaseStatusCountAdmin(ReadOnlyAdmin):
-    """The services keep these; `manage.py desk_rebuild` recounts."""
-
-    list_display = ["status", "count"]
+from desk.models import SavedView
 
 
 @admin.register(SavedView)

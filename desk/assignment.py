@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import SUPPORT_STAFF, User
 from cases import clock
-from cases.choices import EventKind, NotificationKind
-from cases.models import Case, CaseEvent, Notification
-from cases.notifications import enqueue_delivery, with_email_preferences
+from cases.choices import EventKind
+from cases.models import Case, CaseEvent
 from cases.services import check_note
 from config.errors import DomainError
 from desk.services import require_staff
+from notifications.choices import NotificationKind
+from notifications.models import Notification
+from notifications.preferences import with_email_preferences
+from notifications.services import enqueue_delivery
 
 
 def staff_members() -> QuerySet[User]:

@@ -31,12 +31,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cases import clock
-from cases.choices import CaseKind, DeadlineState, Platform, Status
-from cases.models import Case, Deadline
-from cases.templatetags.cases import clock_name, money
+from cases.choices import CaseKind, Platform, Status
+from cases.models import Case
+from cases.search import business_zone, day_start
 from cases.templatetags.cases import count as _count
+from cases.templatetags.cases import money
+from deadlines.choices import DeadlineState
+from deadlines.models import Deadline
+from deadlines.templatetags.deadlines import clock_name
 from desk import charts
-from desk.selectors import ACTIVE, business_zone, day_start
+from desk.selectors import ACTIVE
 
 WEEKS = 12
 # Age buckets of open cases: (key, lower bound in days, upper bound in days or None).

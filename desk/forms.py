@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.choices import CaseKind, PartyRole, Platform, Priority, Status
-from desk.selectors import SEARCH_MAX_LENGTH, QueueFilters
+from cases.search import SearchField
+from desk.selectors import QueueFilters
 
 DUE_WITHIN_MAX = 365
 # Deep pages by OFFSET get slower; nobody triages past page 200 (search or filter instead).
@@ -18,19 +19,6 @@ QUEUE_PAGE_SIZE = 50
 # midnight (or the day after) cannot even be computed (OverflowError, a 500).
 DATE_MIN = datetime.date(1900, 1, 1)
 DATE_MAX = datetime.date(9000, 12, 31)
-
-
-class SearchField(forms.CharField):
-    """A search box's text, at most SEARCH_MAX_LENGTH characters. A NUL is dropped rather than
-    refused (PostgreSQL cannot take one, and nobody means to type it), as `case_search` does."""
-
-    def __init__(self, **kwargs):
-        super().__init__(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\x00", "")
-        return super().to_python(value)
 
 
 def _blank(choices, label):

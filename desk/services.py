@@ -1,56 +1,16 @@
-"""Writes of the staff desk: the per-status case counts and saved views."""
+"""Writes of the staff desk: saved views (the per-status counts are `cases.counts`)."""
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case as SQLCase
-from django.db.models import F, Value, When
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import DomainError
-from desk.models import CaseStatusCount, SavedView
+from desk.models import SavedView
 
 SAVED_VIEW_NAME_MAX = 80
 SAVED_VIEW_QUERY_MAX = 2000
 SAVED_VIEWS_MAX = 50
-
-
-def status_count_move(*, from_status: str | None, to_status: str) -> None:
-    """One case left `from_status` (None: it is new) for `to_status`. Call inside the
-    transaction that makes the change: one UPDATE of at most two rows, whose row locks also
-    serialise concurrent moves between the same statuses."""
-    if from_status == to_status:
-        return
-    statuses = [to_status] if from_status is None else [from_status, to_status]
-    changed = CaseStatusCount.objects.filter(status__in=statuses).update(
-        count=F("count") + SQLCase(When(status=to_status, then=Value(1)), default=Value(-1))
-    )
-    if changed < len(statuses):
-        # A database whose counts were never built (emptied by a test): build them now.
-        status_counts_rebuild()
-
-
-def status_counts_rebuild() -> dict[str, int]:
-    """Recount every status from the cases (one GROUP BY scan): after bulk loads such as
-    seed_scale, or from `manage.py desk_rebuild`."""
-    from django.db.models import Count
-
-    from cases.choices import Status
-    from cases.models import Case
-
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Wait for the moves in flight and hold new ones until the recount is written:
-            # a move committed after the GROUP BY read the cases would be overwritten.
-            with connection.cursor() as cursor:
-                table = connection.ops.quote_name(CaseStatusCount._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        counts = dict(Case.objects.order_by().values_list("status").annotate(n=Count("id")))
-        rows = [CaseStatusCount(status=s, count=counts.get(s, 0)) for s in Status.values]
-        CaseStatusCount.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["status"], update_fields=["count"]
-        )
-    return {row.status: row.count for row in rows}
 
 
 def require_staff(actor: User) -> None:

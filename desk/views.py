@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import clock
+from cases.counts import status_counts
+from cases.export import cases_csv_response
 from config.errors import DomainError
 from desk.assignment import staff_members
-from desk.export import cases_csv_response
 from desk.forms import QUEUE_PAGE_SIZE, QueueFilterForm, SavedViewForm
-from desk.selectors import queue_cases, queue_page, saved_views_for, status_counts
+from desk.selectors import queue_cases, queue_page, saved_views_for
 from desk.services import saved_view_create, saved_view_delete
 
 

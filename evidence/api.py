@@ -32,7 +32,6 @@ from cases.api.serializers import ChoiceField, StrictInputSerializer
 from cases.api.views import ERRORS, REFERENCE, CaseAPIView
 from cases.selectors import case_get_for
 from config.errors import TooLargeError, UnsupportedMediaError
-from evidence.bundle import bundle_response
 from evidence.choices import EvidenceKind
 from evidence.files import ACCEPTED_LABELS
 from evidence.http import evidence_file_response
@@ -519,22 +518,3 @@ class EvidenceFileSlashView(EvidenceFileView):
 
 class EvidenceThumbnailSlashView(EvidenceThumbnailView):
     schema = None
-
-
-class CaseBundleView(DownloadView):
-    @extend_schema(
-        operation_id="cases_bundle",
-        summary=gettext_lazy("Download the evidence bundle"),
-        description=gettext_lazy(
-            "One zip of the case's current evidence for a regulator, arbitrator or court: "
-            "every file byte for byte, manifest.json with each file's SHA-256, "
-            "manifest.json.sha256, SHA256SUMS and a readable index.html with the case "
-            "summary and timeline. Streamed as it is built."
-        ),
-        parameters=[REFERENCE],
-        responses={**_binary("application/zip", "The bundle."), **_errors(401, 404, 429)},
-        tags=["evidence"],
-    )
-    def get(self, request, reference):
-        case = case_get_for(actor=request.user, reference=reference)
-        return bundle_response(actor=request.user, case=case)

@@ -6,7 +6,6 @@ app_name = "evidence-api"
 ITEM = "cases/<str:reference>/evidence/<uuid:evidence_id>/"
 urlpatterns = [
     path("cases/<str:reference>/evidence/", api.EvidenceListView.as_view(), name="evidence-list"),
-    path("cases/<str:reference>/bundle/", api.CaseBundleView.as_view(), name="case-bundle"),
     path(ITEM, api.EvidenceDetailView.as_view(), name="evidence-detail"),
     # DESIGN.md: the file and thumbnail paths end without a slash.
     path(ITEM + "file", api.EvidenceFileView.as_view(), name="evidence-file"),

@@ -3,15 +3,12 @@
 Storage I/O (writing, reading back, deleting files) happens outside database transactions;
 the transactions only lock the case, check its limits and write the rows."""
 
-import contextlib
 import logging
 import uuid
 import warnings
-from io import BytesIO
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
@@ -21,12 +18,12 @@ from accounts.models import User
 from cases import clock
 from cases.choices import EventKind
 from cases.models import Case, CaseEvent
-from cases.notifications import notify_case_change
 from config.errors import ConflictError, DomainError, TooLargeError, UnsupportedMediaError
 from config.tasks import enqueue_on_commit
 from evidence.choices import EvidenceKind
-from evidence.files import ACCEPTED, HashingFile, check_type, clean_name, read_head, sha256_of
-from evidence.models import EvidenceItem, IntegrityCheck, evidence_storage
+from evidence.files import ACCEPTED, HashingFile, check_type, clean_name, read_head
+from evidence.models import EvidenceItem, evidence_storage
+from notifications.services import notify_case_change
 
 logger = logging.getLogger(__name__)
 
@@ -240,59 +237,3 @@ def evidence_remove(*, actor: User, item: EvidenceItem, reason: str = "") -> Evi
     )
     notify_case_change(event=event)
     return item
-
-
-def evidence_verify(*, case: Case | None = None) -> IntegrityCheck:
-    """Re-hash every stored file (of one case, or all) and record what changed or is missing."""
-    started = clock.now()
-    items = EvidenceItem.objects.select_related("case").order_by("uploaded_at", "id")
-    if case is not None:
-        items = items.filter(case=case)
-    checked, mismatches, missing = 0, [], []
-    for item in items.iterator(chunk_size=500):
-        checked += 1
-        where = {"id": str(item.pk), "case": item.case.reference, "name": item.original_name}
-        try:
-            with item.open_file() as stored:
-                actual = sha256_of(stored)
-        except (FileNotFoundError, OSError):
-            missing.append(where)
-            continue
-        if actual != item.sha256:
-            mismatches.append({**where, "expected": item.sha256, "actual": actual})
-    check = IntegrityCheck.objects.create(
-        started_at=started,
-        finished_at=clock.now(),
-        scope=case.reference if case else "",
-        checked=checked,
-        mismatches=mismatches,
-        missing=missing,
-    )
-    if not check.ok:
-        logger.error(
-            "Evidence integrity check: %d changed, %d missing", len(mismatches), len(missing)
-        )
-    return check
-
-
-def evidence_make_thumbnail(*, item: EvidenceItem, size: int = 320) -> bool:
-    """Write a small JPEG of an image item; False when there is nothing to do."""
-    if not item.is_image or item.thumbnail_name:
-        return False
-    storage = evidence_storage()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with item.open_file() as stored, Image.open(stored) as image:
-            image.thumbnail((size, size))
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            buffer = BytesIO()
-            image.save(buffer, "JPEG", quality=80)
-    name = storage.save(
-        f"{item.case.reference}/thumbs/{item.pk.hex}.jpg", ContentFile(buffer.getvalue())
-    )
-    updated = EvidenceItem.objects.filter(pk=item.pk, thumbnail_name="").update(thumbnail_name=name)
-    if not updated:  # another worker made one first
-        with contextlib.suppress(OSError):
-            storage.delete(name)
-    return bool(updated)

@@ -1,7 +1,7 @@
 from celery import shared_task
 
+from evidence.background import evidence_make_thumbnail, evidence_verify
 from evidence.models import EvidenceItem
-from evidence.services import evidence_make_thumbnail, evidence_verify
 
 # Thumbnails the sweep makes per run, so a backlog cannot hold the worker for long.
 THUMBNAIL_SWEEP_BATCH = 50

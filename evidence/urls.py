@@ -1,4 +1,4 @@
-"""Evidence pages, under /cases/<reference>/evidence/ (included from cases/urls.py)."""
+"""Evidence pages, under /cases/<reference>/evidence/ (included from config.urls)."""
 
 from django.urls import path
 
@@ -8,7 +8,6 @@ app_name = "evidence"
 urlpatterns = [
     path("", views.evidence_section, name="section"),
     path("upload/", views.evidence_upload, name="upload"),
-    path("bundle/", views.evidence_bundle, name="bundle"),
     path("<uuid:evidence_id>/download/", views.evidence_download, name="download"),
     path("<uuid:evidence_id>/thumbnail/", views.evidence_thumbnail, name="thumbnail"),
     path("<uuid:evidence_id>/edit/", views.evidence_edit, name="edit"),

@@ -1,6 +1,7 @@
 """Evidence on the case page: upload (plain form or one XHR per file), download, thumbnail,
-edit, remove, bundle. Thin: forms parse, selectors find (404 alike for missing and not
-yours), services judge and write, `evidence.http` is the only way a file leaves."""
+edit, remove (the bundle is the `bundles` app). Thin: forms parse, selectors find (404 alike
+for missing and not yours), services judge and write, `evidence.http` is the only way a file
+leaves."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms import add_domain_error
 from cases.selectors import case_get_for
-from cases.views import _render_case
+from cases.views import render_case_page
 from config.errors import ConflictError, DomainError
 from evidence.files import clean_name
 from evidence.forms import EvidenceEditForm, EvidenceRemoveForm, EvidenceUploadForm
 from evidence.http import evidence_file_response
-from evidence.selectors import evidence_checklist, evidence_for_case, evidence_get_for
+from evidence.selectors import (
+    evidence_checklist,
+    evidence_for_case,
+    evidence_get_for,
+    latest_integrity_check,
+)
 from evidence.services import evidence_attach, evidence_remove, evidence_update
 
 
@@ -50,7 +56,7 @@ def _item_json(item) -> dict:
         "size": item.size,
         "sha256": item.sha256,
         "download_url": reverse(
-            "cases:evidence:download",
+            "evidence:download",
             kwargs={"reference": item.case.reference, "evidence_id": item.pk},
         ),
     }
@@ -67,6 +73,23 @@ def _batch_status(refused: list[dict]) -> int:
     """All refused for one reason: its status (413, 415…); for mixed reasons, 400."""
     statuses = {entry["status"] for entry in refused}
     return statuses.pop() if len(statuses) == 1 else 400
+
+
+def dashboard_context(request, case, context: dict) -> dict:
+    """The home page's part (cases.hooks.PAGES): staff see a banner while the latest integrity
+    check found problems."""
+    return {"integrity_check": latest_integrity_check() if request.user.is_support_staff else None}
+
+
+def case_page_context(request, case, context: dict) -> dict:
+    """The case page's part (cases.hooks.PAGES): the files, the checklist and the upload form
+    (unless a refused upload is being redisplayed)."""
+    evidence = list(evidence_for_case(actor=request.user, case=case))
+    return {
+        "evidence": evidence,
+        "checklist": evidence_checklist(case=case, items=evidence),
+        "upload_form": EvidenceUploadForm(),
+    }
 
 
 @login_required
@@ -88,7 +111,7 @@ def evidence_upload(request, reference):
                 },
                 status=400,
             )
-        return _render_case(request, case, upload_form=form, status=400)
+        return render_case_page(request, case, upload_form=form, status=400)
 
     files = form.cleaned_data["file"]
     if _wants_json(request):
@@ -132,7 +155,7 @@ def evidence_upload(request, reference):
                 % {"name": entry["name"], "reason": entry["message"]},
             )
         return redirect(f"{case.get_absolute_url()}#main")
-    return _render_case(
+    return render_case_page(
         request,
         case,
         upload_form=form,
@@ -280,16 +303,6 @@ def evidence_remove_view(request, reference, evidence_id):
         {"case": item.case, "item": item, "remove_form": form},
         status=status,
     )
-
-
-@login_required
-@require_GET
-def evidence_bundle(request, reference):
-    """Every current file, its manifest and a readable index, as one streamed zip."""
-    from evidence.bundle import bundle_response
-
-    case = case_get_for(actor=request.user, reference=reference)
-    return bundle_response(actor=request.user, case=case)
 
 
 def _form_error(form, error: DomainError) -> None:

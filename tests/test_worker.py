@@ -7,7 +7,6 @@ filesystem transport that `make run` uses, in a folder of its own.
 
 import contextlib
 import datetime
-import importlib
 import socket
 import time
 import uuid
@@ -25,13 +24,15 @@ from django.db import connections
 from django.utils import timezone
 
 from accounts.tasks import clear_expired_sessions
-from cases.choices import DeadlineState, EventKind
-from cases.deadlines import rule_snapshot
-from cases.models import Case, CaseEvent, Deadline, DeadlineRule, Notification
+from cases.choices import EventKind
+from cases.models import Case, CaseEvent
 from config.celery import app
+from deadlines.choices import DeadlineState
+from deadlines.models import Deadline, DeadlineRule
+from deadlines.services import rule_snapshot
+from notifications.models import Notification
 from tests.conftest import DETAILS
-
-RULES_MIGRATION = importlib.import_module("cases.migrations.0006_deadline_rules")
+from tests.shipped import ship_rules
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -169,7 +170,7 @@ def fast_beat(private_queue, tmp_path):
     app.conf.beat_schedule = {
         name: {**entry, "schedule": 0.5, "options": {}}
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
-        if entry["task"].startswith("cases.")
+        if entry["task"].startswith(("deadlines.", "notifications."))
     }
     assert any("sweep" in e["task"] for e in app.conf.beat_schedule.values())
     beat = EmbeddedService(
@@ -185,9 +186,8 @@ def fast_beat(private_queue, tmp_path):
 def shipped_rules(transactional_db):
     """The deadline rules ship in a data migration, which each transactional test's flush
     empties: put them back."""
-    from django.apps import apps
 
-    RULES_MIGRATION.ship_rules(apps, None)
+    ship_rules()
 
 
 def _deadline_due_in(case, seconds):

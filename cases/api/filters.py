@@ -14,7 +14,7 @@ from rest_framework.filters import BaseFilterBackend
 from cases import clock
 from cases.choices import CaseKind, PartyRole, Platform, Priority, Status
 from cases.models import Case
-from desk.selectors import (
+from cases.search import (
     SEARCH_MAX_LENGTH,
     case_search,
     filter_assignee,

@@ -17,17 +17,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import (
-    CaseKind,
-    DeadlineState,
-    EventKind,
-    Outcome,
-    PartyRole,
-    Platform,
-    Priority,
-    Status,
-)
-from cases.deadlines import running_deadlines
+from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Platform, Priority, Status
 from cases.kinds import KINDS
 from cases.models import Case, CaseEvent
 from cases.services import NOTE_MAX_LENGTH
@@ -139,7 +129,9 @@ class NextDeadlineSerializer(serializers.Serializer):
     )
     due_at = serializers.DateTimeField()
     state = ChoiceField(
-        choices=DeadlineState.choices,
+        # Only "running" (a clock's state, deadlines.choices.DeadlineState): paused and
+        # settled clocks are never the next one.
+        choices=[("running", gettext_lazy("Running"))],
         help_text=gettext_lazy("Always running: paused and settled clocks are not next."),
     )
 
@@ -198,7 +190,7 @@ class CaseListSerializer(serializers.ListSerializer):
             else {
                 "kind": case.next_due_rule or None,
                 "due_at": _datetime(case.next_due_at, tz),
-                "state": DeadlineState.RUNNING.value,
+                "state": "running",
             }
         )
         return {
@@ -296,14 +288,21 @@ class CaseSerializer(serializers.ModelSerializer):
         # One case read on its own asks the clocks (one query) rather than trusting the copy
         # on the case: after a change in this request, the instance in hand predates the
         # refresh. The list reads the copy (CaseListSerializer).
-        deadline = running_deadlines(case).only("due_at", "rule_snapshot").first()
+        # (The clocks are case.deadlines, the deadlines app's rows: read through the relation,
+        # as the layer below them, without importing that app.)
+        deadline = (
+            case.deadlines.filter(state="running")
+            .order_by("due_at", "id")
+            .only("due_at", "rule_snapshot")
+            .first()
+        )
         if deadline is None:
             return None
         return NextDeadlineSerializer(
             {
                 "kind": deadline.rule_snapshot.get("key"),
                 "due_at": deadline.due_at,
-                "state": DeadlineState.RUNNING,
+                "state": "running",
             },
             context=self.context,
         ).data

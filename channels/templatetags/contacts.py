@@ -10,7 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
-from channels.choices import Channel, Direction, FilingType
+from cases.choices import FilingType
+from channels.choices import Channel, Direction
 from channels.models import ChannelEntry
 
 register = template.Library()

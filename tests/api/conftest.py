@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 
-def case_url(case, name="case-detail"):
-    return reverse(f"cases-api:{name}", kwargs={"reference": case.reference})
+def case_url(case, name="case-detail", app="cases-api"):
+    return reverse(f"{app}:{name}", kwargs={"reference": case.reference})
 
 
 LIST_URL = "/api/v1/cases/"

@@ -4,10 +4,12 @@ per case for a mixed selection."""
 
 import pytest
 
-from cases.choices import EventKind, NotificationKind
-from cases.models import Case, CaseEvent, Notification
+from cases.choices import EventKind
+from cases.models import Case, CaseEvent
 from cases.services import case_transition
 from desk.bulk import MAX_SELECTION
+from notifications.choices import NotificationKind
+from notifications.models import Notification
 
 BULK_URL = "/api/v1/cases/bulk/"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -86,7 +86,7 @@ def test_bad_values_and_unknown_keys_are_400_naming_the_field(alice_api, params,
 def test_search_query_count_does_not_grow_with_rows(
     carol_api, alice, make_case, django_assert_num_queries, monkeypatch, count, head, queries
 ):
-    from desk import selectors
+    from cases import search as selectors
 
     monkeypatch.setattr(selectors, "SEARCH_HEAD", head)
     monkeypatch.setattr(selectors, "SEARCH_COMMON", 100)

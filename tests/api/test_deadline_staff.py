@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from cases.models import CaseEvent, Deadline
+from cases.models import CaseEvent
 from cases.services import case_transition
+from deadlines.models import Deadline
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -45,7 +46,7 @@ def decision(alice, alice_case):
 
 def url(deadline, action, case=None):
     reference = (case or deadline.case).reference
-    return reverse(f"cases-api:case-deadline-{action}", args=[reference, deadline.pk])
+    return reverse(f"deadlines-api:case-deadline-{action}", args=[reference, deadline.pk])
 
 
 def post(client, deadline, action, data, *, when=NOW, case=None, **headers):
@@ -195,7 +196,7 @@ def test_a_clock_of_another_case_or_a_missing_one_is_404(carol_api, alice, decis
     other = make_case(alice)
     response = post(carol_api, decision, "pause", {"reason": "x"}, case=other)
     assert response.status_code == 404
-    missing = reverse("cases-api:case-deadline-pause", args=[decision.case.reference, 2**40])
+    missing = reverse("deadlines-api:case-deadline-pause", args=[decision.case.reference, 2**40])
     with moment(NOW):
         assert carol_api.post(missing, {"reason": "x"}, format="json").status_code == 404
     decision.refresh_from_db()
@@ -210,7 +211,7 @@ def test_without_credentials_it_is_401(api_client, decision):
 def test_the_clocks_list_shows_the_change(carol_api, alice_api, decision):
     post(carol_api, decision, "extend", {"reason": "延期", "working_days": 1})
     listed = alice_api.get(
-        reverse("cases-api:case-deadlines", args=[decision.case.reference])
+        reverse("deadlines-api:case-deadlines", args=[decision.case.reference])
     ).json()["results"]
     [row] = [r for r in listed if r["id"] == decision.pk]
     assert datetime.fromisoformat(row["due_at"]) == at(2026, 3, 14) + timedelta(days=3)

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.deadlines import case_refresh_urgency
-from cases.models import Deadline, DeadlineRule
 from cases.services import case_transition
-from cases.sweep import sweep_deadlines
+from deadlines.models import Deadline, DeadlineRule
+from deadlines.services import case_refresh_urgency
+from deadlines.sweep import sweep_deadlines
 from tests.api.conftest import LIST_URL, case_url
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -35,7 +35,7 @@ def filed(alice, alice_case):
 
 
 def deadlines_url(case):
-    return case_url(case, "case-deadlines")
+    return case_url(case, "case-deadlines", app="deadlines-api")
 
 
 def results(response):

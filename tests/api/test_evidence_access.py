@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from cases.choices import EventKind
 from cases.models import Case
+from evidence.background import evidence_make_thumbnail
 from evidence.models import EvidenceItem
-from evidence.services import evidence_make_thumbnail
 from tests.api.evidence_helpers import BOUNDARY, attach, item_url, list_url, multipart
 from tests.evidence import corpus
 
@@ -28,7 +28,7 @@ def item(alice, alice_case):
 
 
 def _bundle_url(case) -> str:
-    return reverse("evidence-api:case-bundle", kwargs={"reference": case.reference})
+    return reverse("bundles-api:case-bundle", kwargs={"reference": case.reference})
 
 
 def _upload_body() -> bytes:

@@ -9,16 +9,19 @@ import pytest
 from django.urls import reverse
 
 from cases import clock
-from cases.choices import NotificationKind
-from cases.models import Deadline, Notification
 from cases.services import case_add_note, case_transition
+from deadlines.models import Deadline
+from notifications.choices import NotificationKind
+from notifications.models import Notification
 
-LIST = reverse("cases-api:notification-list")
-READ_ALL = reverse("cases-api:notification-read-all")
+LIST = reverse("notifications-api:notification-list")
+READ_ALL = reverse("notifications-api:notification-read-all")
 
 
 def read_url(notification_id: int) -> str:
-    return reverse("cases-api:notification-read", kwargs={"notification_id": notification_id})
+    return reverse(
+        "notifications-api:notification-read", kwargs={"notification_id": notification_id}
+    )
 
 
 def _notes(actor, case, n) -> list[Notification]:
@@ -80,7 +83,7 @@ def test_the_text_follows_the_request_language(alice_api, carol, alice_case):
 def test_a_deadline_notification_gives_its_deadline_and_due_time_in_my_zone(
     alice, alice_api, alice_case
 ):
-    from tests.cases.test_notifications import _deadline
+    from tests.notifications.test_notifications import _deadline
 
     alice.time_zone = "Europe/Berlin"
     alice.save(update_fields=["time_zone"])

@@ -21,7 +21,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from cases.models import Case
 from cases.services import case_transition
 from channels.services import contact_log
-from evidence.services import evidence_attach, evidence_make_thumbnail
+from evidence.background import evidence_make_thumbnail
+from evidence.services import evidence_attach
 from tests.conftest import DETAILS
 from tests.evidence import corpus
 

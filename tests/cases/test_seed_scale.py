@@ -35,7 +35,7 @@ def test_it_inserts_valid_cases_with_timelines_that_follow_the_lifecycle(alice, 
     # The staff queue's counts per status include them.
     from django.db.models import Count
 
-    from desk.models import CaseStatusCount
+    from cases.models import CaseStatusCount
 
     counted = dict(CaseStatusCount.objects.values_list("status", "count"))
     actual = dict(Case.objects.values_list("status").annotate(n=Count("id")))

@@ -7,9 +7,9 @@ import pytest
 from django.apps import apps as global_apps
 from django.utils import translation
 
-from cases.choices import CaseKind, PartyRole, Platform
+from cases.choices import CaseKind, FilingType, PartyRole, Platform
 from channels.admin import deadline_rule_keys
-from channels.choices import BodyKind, FilingType
+from channels.choices import BodyKind
 from channels.guidance import consumer_only_refusal, platform_body_slug, routes_for
 from channels.models import ExternalBody
 from channels.services import contact_log

@@ -35,10 +35,10 @@ def test_a_contact_is_reached_only_through_its_own_case(
     # Alice's case reference with Bob's contact id: not found, like a missing one.
     assert web_as(alice).get(edit_url(bobs_entry, case=alice_case)).status_code == 404
     missing = reverse(
-        "cases:contacts:edit", kwargs={"reference": alice_case.reference, "contact_id": 999999}
+        "contacts:edit", kwargs={"reference": alice_case.reference, "contact_id": 999999}
     )
     assert web_as(alice).get(missing).status_code == 404
-    unknown_case = reverse("cases:contacts:new", kwargs={"reference": "RC-2026-999999"})
+    unknown_case = reverse("contacts:new", kwargs={"reference": "RC-2026-999999"})
     assert web_as(alice).get(unknown_case).status_code == 404
 
 

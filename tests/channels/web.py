@@ -21,16 +21,16 @@ class HttpsClient(Client):
 
 
 def new_url(case) -> str:
-    return reverse("cases:contacts:new", kwargs={"reference": case.reference})
+    return reverse("contacts:new", kwargs={"reference": case.reference})
 
 
 def list_url(case) -> str:
-    return reverse("cases:contacts:list", kwargs={"reference": case.reference})
+    return reverse("contacts:list", kwargs={"reference": case.reference})
 
 
 def edit_url(entry, case=None) -> str:
     reference = (case or entry.case).reference
-    return reverse("cases:contacts:edit", kwargs={"reference": reference, "contact_id": entry.pk})
+    return reverse("contacts:edit", kwargs={"reference": reference, "contact_id": entry.pk})
 
 
 def local_minutes(moment: datetime.datetime) -> str:

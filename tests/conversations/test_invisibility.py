@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 
 from cases.choices import EventKind
-from cases.models import Notification
 from conversations.services import message_post
+from notifications.models import Notification
 from tests.conversations.conftest import SECRET
 
 
@@ -109,9 +109,7 @@ def test_events_api(api_as, alice, carol, noted_case):
 @pytest.mark.parametrize("viewer", ["alice", "carol"])
 def test_evidence_bundle_from_the_page(request, web_as, noted_case, viewer):
     client = web_as(request.getfixturevalue(viewer))
-    response = client.get(
-        reverse("cases:evidence:bundle", kwargs={"reference": noted_case.reference})
-    )
+    response = client.get(reverse("bundles:download", kwargs={"reference": noted_case.reference}))
 
     assert response.status_code == 200
     text = _zip_text(b"".join(response.streaming_content))

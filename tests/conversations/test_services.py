@@ -6,13 +6,15 @@ from django.core import mail
 from django.http import Http404
 
 from accounts.models import Organisation
-from cases.choices import EventKind, NotificationKind
-from cases.models import CaseEvent, Notification
-from cases.notifications import notification_text
+from cases.choices import EventKind
+from cases.models import CaseEvent
 from config.errors import DomainError
 from conversations.models import BODY_MAX_LENGTH, Message
 from conversations.selectors import messages_for
 from conversations.services import message_post
+from notifications.choices import NotificationKind
+from notifications.delivery import notification_text
+from notifications.models import Notification
 from tests.conversations.conftest import SECRET
 
 

@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.choices import EventKind
-from cases.models import CaseEvent, Notification
+from cases.models import CaseEvent
 from conversations.models import BODY_MAX_LENGTH, Message
 from conversations.services import message_post
+from notifications.models import Notification
 from tests.conversations.conftest import SECRET
 
 

@@ -4,7 +4,7 @@ them; `desk_rebuild` recounts)."""
 import pytest
 from django.urls import reverse
 
-from desk.models import CaseStatusCount
+from cases.models import CaseStatusCount
 from tests.conversations.conftest import HttpsClient
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,11 @@ def test_the_counts_are_listed_and_read_only(make_user, alice, make_case):
     client.force_login(make_user("root", role="staff", is_superuser=True, is_staff=True))
     row = CaseStatusCount.objects.get(status="draft")
 
-    listing = client.get(reverse("admin:desk_casestatuscount_changelist"))
+    listing = client.get(reverse("admin:cases_casestatuscount_changelist"))
     assert listing.status_code == 200 and "draft" in listing.text
-    detail = client.get(reverse("admin:desk_casestatuscount_change", args=[row.pk]))
+    detail = client.get(reverse("admin:cases_casestatuscount_change", args=[row.pk]))
     assert detail.status_code == 200 and 'name="count"' not in detail.text
-    assert client.get(reverse("admin:desk_casestatuscount_add")).status_code == 403
-    client.post(reverse("admin:desk_casestatuscount_change", args=[row.pk]), {"count": 99})
+    assert client.get(reverse("admin:cases_casestatuscount_add")).status_code == 403
+    client.post(reverse("admin:cases_casestatuscount_change", args=[row.pk]), {"count": 99})
     row.refresh_from_db()
     assert row.count == 1

@@ -12,11 +12,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 
-from cases.choices import EventKind, NotificationKind
-from cases.models import Case, CaseEvent, Notification
-from cases.notifications import notification_text
+from cases.choices import EventKind
+from cases.models import Case, CaseEvent
 from config.errors import DomainError
 from desk.assignment import case_assign, case_take, staff_members
+from notifications.choices import NotificationKind
+from notifications.delivery import notification_text
+from notifications.models import Notification
 
 EN = {"accept-language": "en"}
 

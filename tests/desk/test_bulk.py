@@ -7,11 +7,13 @@ import pytest
 from django.http import Http404
 from django.utils import translation
 
-from cases.choices import EventKind, NotificationKind, Status
-from cases.models import Case, CaseEvent, Notification
+from cases.choices import EventKind, Status
+from cases.models import Case, CaseEvent
 from cases.services import case_transition
 from config.errors import DomainError
 from desk.bulk import MAX_SELECTION, bulk_apply
+from notifications.choices import NotificationKind
+from notifications.models import Notification
 
 EN = {"accept-language": "en"}
 BULK_URL = "/staff/bulk/"
@@ -193,9 +195,10 @@ def test_one_case_failing_half_way_is_rolled_back_whole_and_the_others_keep_thei
     alice, carol, make_case, monkeypatch
 ):
     cases = [make_case(alice) for _ in range(3)]
-    from cases import services
+    # The clocks react to the move in its transaction (cases.hooks.REACTIONS).
+    from deadlines import reactions
 
-    real = services.deadlines_on_status_entered
+    real = reactions.deadlines_on_status_entered
 
     def fail_for_the_second(*, case, from_status, to_status):
         # After the status is saved and its event written: the savepoint must undo both.
@@ -203,7 +206,7 @@ def test_one_case_failing_half_way_is_rolled_back_whole_and_the_others_keep_thei
             raise DomainError("The platform's calendar is unavailable.")
         return real(case=case, from_status=from_status, to_status=to_status)
 
-    monkeypatch.setattr(services, "deadlines_on_status_entered", fail_for_the_second)
+    monkeypatch.setattr(reactions, "deadlines_on_status_entered", fail_for_the_second)
 
     result = bulk_apply(
         actor=carol, references=[c.reference for c in cases], action="status", status="filed"

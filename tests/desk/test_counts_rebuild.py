@@ -5,9 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from cases.models import Case
-from desk.models import CaseStatusCount
-from desk.services import status_counts_rebuild
+from cases.counts import status_counts_rebuild
+from cases.models import Case, CaseStatusCount
 
 
 @pytest.mark.postgres

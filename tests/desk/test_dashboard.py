@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from cases.deadlines import rule_snapshot
-from cases.models import Case, Deadline, DeadlineRule
+from cases.models import Case
+from deadlines.models import Deadline, DeadlineRule
+from deadlines.services import rule_snapshot
 from desk import charts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -10,8 +10,8 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from cases.choices import Status
+from cases.export import neutralise
 from cases.services import case_transition
-from desk.export import neutralise
 
 EN = {"accept-language": "en"}
 

@@ -9,12 +9,16 @@ from django.test import Client
 from django.urls import reverse
 
 from cases import clock
-from cases.choices import DeadlineState, Status
-from cases.deadlines import case_refresh_urgency, deadline_staff_pause
-from cases.models import Case, Deadline
+from cases.choices import Status
+from cases.models import Case, CaseStatusCount
+from cases.search import business_zone
 from cases.services import case_transition
-from cases.sweep import sweep_deadlines
-from desk.models import CaseStatusCount, SavedView
+from deadlines.choices import DeadlineState
+from deadlines.models import Deadline
+from deadlines.services import case_refresh_urgency, deadline_staff_pause
+from deadlines.sweep import sweep_deadlines
+from desk.models import SavedView
+from tests.shipped import AppsAsMigrationsNameThem
 
 URL = "/staff/"
 EN = {"accept-language": "en"}
@@ -75,13 +79,11 @@ def test_next_due_is_the_earliest_running_clock_and_follows_pause_breach_and_clo
 def test_the_next_clock_rule_backfill_writes_what_the_refresh_writes(alice, make_case):
     import importlib
 
-    from django.apps import apps
-
     migration = importlib.import_module("cases.migrations.0017_case_next_due_rule")
     filed, draft = _filed(alice, make_case), make_case(alice)
     Case.objects.update(next_due_rule="")
 
-    migration.backfill(apps, None)
+    migration.backfill(AppsAsMigrationsNameThem(), None)
 
     rules = dict(Case.objects.values_list("pk", "next_due_rule"))
     assert rules == {filed.pk: "platform.first_response", draft.pk: ""}
@@ -195,13 +197,15 @@ def test_filters_by_kind_platform_role_and_dates(alice, carol, make_case):
         created_at=clock.now() - timedelta(days=40), updated_at=clock.now() - timedelta(days=40)
     )
     client = _client(carol)
-    today = clock.now().date().isoformat()
+    # The filters read whole business days (Asia/Shanghai): the dates too, not UTC's, or the
+    # test fails from 16:00 UTC on, when Shanghai is a day ahead.
+    today = clock.now().astimezone(business_zone()).date().isoformat()
 
     assert _refs(_get(client, kind="account_ban")) == [new.reference]
     assert _refs(_get(client, platform="taobao")) == [old.reference]
     assert _refs(_get(client, party_role=new.party_role, kind="account_ban")) == [new.reference]
     assert _refs(_get(client, created_from=today)) == [new.reference]
-    old_day = (clock.now() - timedelta(days=40)).date().isoformat()
+    old_day = (clock.now() - timedelta(days=40)).astimezone(business_zone()).date().isoformat()
     assert _refs(_get(client, updated_to=old_day)) == [old.reference]
 
 
@@ -452,7 +456,7 @@ def test_the_cached_filter_form_is_keyed_to_the_release_of_its_template_and_form
 
 
 def test_page_totals_and_chips_read_the_counts_the_same_way(db):
-    from desk.selectors import cases_counted, status_counts
+    from cases.counts import cases_counted, status_counts
 
     # A count gone below zero (rows written around the services) reads as none, everywhere.
     CaseStatusCount.objects.update_or_create(status="draft", defaults={"count": 5})

@@ -1,4 +1,4 @@
-"""Search, on the staff queue and the seller's case list (one function: desk.selectors.
+"""Search, on the staff queue and the seller's case list (one function: cases.search.
 case_search): reference, title, description, platform reference, contact reference numbers and
 the seller's username, Chinese substrings included; a seller only ever finds their own cases."""
 
@@ -48,7 +48,7 @@ STRATEGIES = {
 
 @pytest.fixture(params=list(STRATEGIES))
 def strategy(request, monkeypatch):
-    from desk import selectors
+    from cases import search as selectors
 
     for name, value in STRATEGIES[request.param].items():
         monkeypatch.setattr(selectors, name, value)

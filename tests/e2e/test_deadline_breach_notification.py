@@ -8,18 +8,19 @@ Screenshots of the overdue clock and the notifications page go to $RECOURSE_SHOT
 import datetime
 import os
 import re
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cases.choices import NotificationKind
-from cases.models import Deadline, Notification
 from cases.services import case_transition
-from cases.sweep import sweep_deadlines
+from deadlines.models import Deadline
+from deadlines.sweep import sweep_deadlines
+from notifications.choices import NotificationKind
+from notifications.models import Notification
 from tests.conftest import PASSWORD
+from tests.shipped import ship_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +31,8 @@ SHOTS = Path(os.environ.get("RECOURSE_SHOTS_BREACH", "/tmp/shots-breach"))
 def shipped_rules(transactional_db):
     """The deadline rules ship in a data migration; the flush after each transactional test
     empties the table."""
-    from django.apps import apps
 
-    import_module("cases.migrations.0006_deadline_rules").ship_rules(apps, None)
+    ship_rules()
 
 
 def test_a_seller_sees_her_clock_run_out_and_is_told(page: Page, live_server, alice, make_case):

@@ -17,12 +17,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cases.deadlines import deadline_staff_pause
-from cases.models import Deadline
 from cases.services import case_transition
-from cases.sweep import sweep_deadlines
 from channels.services import contact_log
+from deadlines.models import Deadline
+from deadlines.services import deadline_staff_pause
+from deadlines.sweep import sweep_deadlines
 from tests.conftest import PASSWORD
+from tests.shipped import ship_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +39,7 @@ def directory(transactional_db):
     from django.apps import apps
 
     import_module("channels.migrations.0002_external_bodies").ship_bodies(apps, None)
-    import_module("cases.migrations.0006_deadline_rules").ship_rules(apps, None)
+    ship_rules()
 
 
 @contextmanager

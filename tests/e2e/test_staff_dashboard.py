@@ -8,16 +8,17 @@ import os
 import re
 from datetime import timedelta
 from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cases.deadlines import rule_snapshot
-from cases.models import Case, Deadline, DeadlineRule
+from cases.models import Case
+from deadlines.models import Deadline, DeadlineRule
+from deadlines.services import rule_snapshot
 from tests.conftest import PASSWORD
+from tests.shipped import ship_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,9 +32,8 @@ CHARTS = ["status", "weekly", "kind", "platform", "breached", "age", "amounts"]
 def directory(transactional_db):
     """The shipped deadline rules: a data migration, which the flush after each transactional
     test empties."""
-    from django.apps import apps
 
-    import_module("cases.migrations.0006_deadline_rules").ship_rules(apps, None)
+    ship_rules()
 
 
 def shoot(page: Page, name: str) -> None:

@@ -7,7 +7,6 @@ $RECOURSE_SHOTS_TRIAGE (default /tmp/shots-triage)."""
 
 import datetime
 import os
-from importlib import import_module
 from pathlib import Path
 from unittest import mock
 
@@ -17,8 +16,9 @@ from playwright.sync_api import Page, expect
 
 from cases.models import Case, CaseEvent
 from cases.services import case_transition
-from cases.sweep import sweep_deadlines
+from deadlines.sweep import sweep_deadlines
 from tests.conftest import PASSWORD
+from tests.shipped import ship_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,9 +31,8 @@ MESSAGE = "您好，平台已超过答复期限，我们已接手处理，会向
 def shipped_rules(transactional_db):
     """The deadline rules ship in a data migration; each transactional test's flush empties
     the table."""
-    from django.apps import apps
 
-    import_module("cases.migrations.0006_deadline_rules").ship_rules(apps, None)
+    ship_rules()
 
 
 def log_in(page: Page, live_server, username: str) -> None:

@@ -5,8 +5,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from evidence.background import evidence_verify
 from evidence.models import IntegrityCheck
-from evidence.services import evidence_remove, evidence_verify
+from evidence.services import evidence_remove
 from evidence.tasks import verify_all_evidence
 from tests.evidence import corpus
 

@@ -7,8 +7,9 @@ from PIL import Image
 
 from cases.choices import EventKind
 from config.errors import ConflictError, DomainError, TooLargeError, UnsupportedMediaError
+from evidence.background import evidence_verify
 from evidence.models import EvidenceItem
-from evidence.services import evidence_remove, evidence_update, evidence_verify
+from evidence.services import evidence_remove, evidence_update
 from tests.evidence import corpus
 
 

@@ -42,7 +42,9 @@ def url(name, item):
     kwargs = {"reference": item.case.reference}
     if name in ITEM_URLS:
         kwargs["evidence_id"] = item.pk
-    return reverse(f"cases:evidence:{name}", kwargs=kwargs)
+    # The bundle link sits on the evidence section; the bundle is its own app.
+    view = "bundles:download" if name == "bundle" else f"evidence:{name}"
+    return reverse(view, kwargs=kwargs)
 
 
 def request(client, name, item):
@@ -114,7 +116,7 @@ def test_item_of_another_case_is_404_under_this_case(client, alice, item, make_c
     client.force_login(alice)
     second = make_case(alice, title="另一个案子")
     wrong = reverse(
-        "cases:evidence:download", kwargs={"reference": second.reference, "evidence_id": item.pk}
+        "evidence:download", kwargs={"reference": second.reference, "evidence_id": item.pk}
     )
     assert client.get(wrong).status_code == 404
 

@@ -27,7 +27,7 @@ def as_alice(alice):
 def download(client, item):
     response = client.get(
         reverse(
-            "cases:evidence:download",
+            "evidence:download",
             kwargs={"reference": item.case.reference, "evidence_id": item.pk},
         )
     )
@@ -105,7 +105,7 @@ def test_thumbnail_is_a_small_jpeg_shown_inline(
         item = attach(alice, alice_case, data=corpus.png(size=(800, 600)))
     response = as_alice.get(
         reverse(
-            "cases:evidence:thumbnail",
+            "evidence:thumbnail",
             kwargs={"reference": alice_case.reference, "evidence_id": item.pk},
         )
     )
@@ -123,7 +123,7 @@ def test_a_file_missing_from_storage_is_404_not_500(as_alice, alice, alice_case,
     evidence_storage().delete(item.stored_name)
     response = as_alice.get(
         reverse(
-            "cases:evidence:download",
+            "evidence:download",
             kwargs={"reference": alice_case.reference, "evidence_id": item.pk},
         )
     )

@@ -36,7 +36,7 @@ def as_alice(client, alice):
 
 def item_url(name, item):
     return reverse(
-        f"cases:evidence:{name}",
+        f"evidence:{name}",
         kwargs={"reference": item.case.reference, "evidence_id": item.pk},
     )
 
@@ -66,14 +66,14 @@ def test_case_page_lists_evidence_with_its_facts(
     assert "uploaded by alice" in page
     for name in ("download", "edit", "remove"):
         assert item_url(name, image) in page
-    assert reverse("cases:evidence:bundle", kwargs={"reference": alice_case.reference}) in page
+    assert reverse("bundles:download", kwargs={"reference": alice_case.reference}) in page
     assert 'class="count">2<' in page
 
 
 def test_empty_case_invites_uploads_and_offers_no_bundle(as_alice, alice_case):
     page = as_alice.get(alice_case.get_absolute_url()).text
     assert "No evidence yet." in page
-    assert reverse("cases:evidence:bundle", kwargs={"reference": alice_case.reference}) not in page
+    assert reverse("bundles:download", kwargs={"reference": alice_case.reference}) not in page
     assert 'enctype="multipart/form-data"' in page
     assert "evidence-upload.js" in page
 
@@ -152,9 +152,7 @@ def test_names_and_descriptions_are_escaped(as_alice, alice, alice_case, attach)
 def test_bundle_link_gives_the_zip(as_alice, alice, alice_case, attach):
     data = corpus.png()
     attach(alice, alice_case, data=data, name="截图.png")
-    response = as_alice.get(
-        reverse("cases:evidence:bundle", kwargs={"reference": alice_case.reference})
-    )
+    response = as_alice.get(reverse("bundles:download", kwargs={"reference": alice_case.reference}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith("attachment")

@@ -66,7 +66,7 @@ def test_case_page_query_count_does_not_grow_with_evidence(
         case = make_case(alice)
         with django_capture_on_commit_callbacks(execute=True):
             seed(case, n, uploaders=[alice, carol], attach=attach)
-        section = reverse("cases:evidence:section", kwargs={"reference": case.reference})
+        section = reverse("evidence:section", kwargs={"reference": case.reference})
         counts[n] = (
             measure(client, case.get_absolute_url()),
             measure(client, section, HTTP_X_REQUESTED_WITH="XMLHttpRequest"),

@@ -38,7 +38,7 @@ XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest", "HTTP_ACCEPT": "application/js
 
 
 def upload_url(case):
-    return reverse("cases:evidence:upload", kwargs={"reference": case.reference})
+    return reverse("evidence:upload", kwargs={"reference": case.reference})
 
 
 def f(name, data):
@@ -86,7 +86,7 @@ def test_valid_png_is_kept_with_its_event_and_the_seller_returns_to_the_evidence
     assert "Kept 1 file: 退店申请截图.png." in page
     assert (
         reverse(
-            "cases:evidence:thumbnail",
+            "evidence:thumbnail",
             kwargs={"reference": alice_case.reference, "evidence_id": item.pk},
         )
         in page
@@ -243,7 +243,7 @@ def test_script_upload_answers_201_with_the_item(as_alice, alice_case):
     assert body["size"] == len(data)
     assert body["sha256"] == hashlib.sha256(data).hexdigest()
     assert body["download_url"] == reverse(
-        "cases:evidence:download",
+        "evidence:download",
         kwargs={"reference": alice_case.reference, "evidence_id": item.pk},
     )
 
@@ -295,7 +295,7 @@ def test_script_sends_one_file_per_request(as_alice, alice_case):
 
 def test_section_gives_the_script_the_fresh_list_and_checklist(as_alice, alice_case):
     post(as_alice, alice_case, f("a.png", corpus.png()))
-    url = reverse("cases:evidence:section", kwargs={"reference": alice_case.reference})
+    url = reverse("evidence:section", kwargs={"reference": alice_case.reference})
     response = as_alice.get(url, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 200
     assert 'id="evidence-list-region"' in response.text

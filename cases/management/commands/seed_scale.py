@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.choices import CaseKind, EventKind, Outcome, Platform, Priority, Status
+from cases.counts import status_counts_rebuild
 from cases.kinds import KINDS
 from cases.lifecycle import CLOSED, TRANSITIONS
 from cases.models import REFERENCE_PREFIX, Case, CaseEvent, ReferenceSequence
-from desk.services import status_counts_rebuild
 
 SELLER_PREFIX = "bench-seller-"
 STAFF_USERNAME = "bench-staff"

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from cases.counts import status_counts_rebuild
 from cases.models import Case
-from desk.services import status_counts_rebuild
 
 BATCH = 10_000
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--urgency", action="store_true", help="Also refresh urgency.")
 
     def handle(self, *args, urgency=False, **options):
-        from cases.deadlines import case_refresh_urgency
+        from deadlines.services import case_refresh_urgency
 
         counts = status_counts_rebuild()
         self.stdout.write(", ".join(f"{status}: {n}" for status, n in counts.items()))

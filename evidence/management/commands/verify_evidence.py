@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import Case
-from evidence.services import evidence_verify
+from evidence.background import evidence_verify
 
 
 class Command(BaseCommand):

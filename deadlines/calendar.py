@@ -1,0 +1,338 @@
+"""Calendar arithmetic for deadlines: working days, period ends, provisional years, pauses.
+
+Counting follows docs/deadline-rules.md ("How periods are counted", generated from the rules):
+
+- Periods in days, months and years do not count the start day: they start on the next *local*
+  day (民法典 Art 201). Periods in hours run from the exact moment.
+- A day-period ends at 24:00 local time on its last day (Art 203). A `Due.due_at` is that
+  moment, i.e. 00:00 of the following day; `cases.formats.format_due` shows it as
+  "2025-10-13 24:00".
+- Working days skip weekends and statutory holidays and count the adjusted weekend working
+  days (调休). Natural-day, month and year periods may roll over: a last day that is not a
+  working day moves to the first working day after it (Art 203; 民事诉讼法 Art 85).
+- Months and years end on the same-numbered day, or the month's last day (Art 202).
+- A year with no published holiday schedule is computed from the fixed statutory holidays and
+  marked provisional. Staff overrides (`deadlines.CalendarOverride`) win over the libraries.
+
+Everything here is a pure function of its arguments, the overrides table and the installed
+libraries; "now" never enters. Dates are always local dates in the given time zone.
+
+Region and time zone default to settings.DEADLINE_REGION and settings.TIME_ZONE, read at call
+time. A region is an ISO country code, optionally with a subdivision ("US-CA").
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import functools
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import holidays
+from django.apps import apps
+from django.conf import settings
+
+from deadlines.choices import DeadlineUnit
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Due:
+    due_at: datetime  # aware; for day-periods 00:00 local after the last day (= its 24:00)
+    provisional: bool  # some day it depends on falls in a year with no published schedule
+
+
+# --- The calendar -------------------------------------------------------------------------------
+
+
+@functools.cache
+def _library_calendar(region: str) -> holidays.HolidayBase:
+    if region == "CN":
+        # China() counts the 调休 weekend working days in is_working_day (STACK-NOTES).
+        return holidays.China()
+    country, _, subdivision = region.partition("-")
+    return holidays.country_holidays(country, subdiv=subdivision or None)
+
+
+def _library_is_published(day: date, region: str) -> bool:
+    if region == "CN":
+        # `holidays` silently guesses a year without its 调休; chinesecalendar raises instead,
+        # so it tells us which years the State Council has published (2004 to 2026 in 1.11).
+        try:
+            chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return False
+        return True
+    cls = type(_library_calendar(region))
+    return cls.start_year <= day.year <= cls.end_year
+
+
+def _load_overrides(region: str, year: int) -> dict[date, bool]:
+    # Looked up lazily so this module imports (and works, with no overrides) before the model
+    # exists and inside migrations.
+    # Never cached beyond one Calendar (one computation): an override saved or deleted in the
+    # admin applies from its commit in every process, the web's and a long-running worker's,
+    # with nothing to invalidate (deadlines.calendar_services). Only the libraries' calendars,
+    # which no override changes, are cached (_library_calendar).
+    try:
+        model = apps.get_model("deadlines", "CalendarOverride")
+    except LookupError:
+        return {}
+    rows = model.objects.filter(
+        region=region, date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)
+    ).values_list("date", "is_working_day")
+    return dict(rows)
+
+
+class Calendar:
+    """One region's working days, with its overrides read once per year and call.
+
+    `examined` records whether any day looked at lies in an unpublished year, which makes the
+    result of the whole computation provisional. Use a fresh Calendar per computation (the
+    module functions do); reuse one only for a batch that should see the same overrides.
+    """
+
+    def __init__(self, region: str | None = None):
+        self.region = (region or settings.DEADLINE_REGION).upper()
+        self._overrides: dict[int, dict[date, bool]] = {}
+        self.provisional = False
+
+    def _override(self, day: date) -> bool | None:
+        if day.year not in self._overrides:
+            self._overrides[day.year] = _load_overrides(self.region, day.year)
+        return self._overrides[day.year].get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        if isinstance(day, datetime):
+            # A datetime is a date subclass: an aware UTC one would silently give the wrong day.
+            raise TypeError("pass a local date (timezone.localdate(dt)), not a datetime")
+        override = self._override(day)
+        if override is not None:
+            return override
+        return _library_calendar(self.region).is_working_day(day)
+
+    def is_provisional(self, day: date) -> bool:
+        return self._override(day) is None and not _library_is_published(day, self.region)
+
+    def examine(self, day: date) -> bool:
+        """is_working_day, remembering whether the answer was provisional."""
+        self.provisional = self.provisional or self.is_provisional(day)
+        return self.is_working_day(day)
+
+    def first_working_day_from(self, day: date) -> date:
+        while not self.examine(day):
+            day += DAY
+        return day
+
+
+def is_working_day(day: date, region: str | None = None) -> bool:
+    """An override for (day, region) wins; else the `holidays` library (with 调休 for CN)."""
+    return Calendar(region).is_working_day(day)
+
+
+def is_provisional(day: date, region: str | None = None) -> bool:
+    """True when day's year has no published schedule and no override covers that date."""
+    return Calendar(region).is_provisional(day)
+
+
+# --- Local days and their ends ------------------------------------------------------------------
+
+
+def _zone(tz: tzinfo | str | None) -> tzinfo:
+    if tz is None:
+        tz = settings.TIME_ZONE
+    return ZoneInfo(tz) if isinstance(tz, str) else tz
+
+
+def _local_date(moment: datetime, tz: tzinfo) -> date:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("deadline arithmetic needs an aware datetime")
+    return moment.astimezone(tz).date()
+
+
+def end_of_day(day: date, tz: tzinfo | str | None = None) -> datetime:
+    """24:00 local on `day`, i.e. 00:00 of the next day in the zone."""
+    return datetime.combine(day + DAY, time(0), tzinfo=_zone(tz))
+
+
+# --- Periods ------------------------------------------------------------------------------------
+
+
+def _check_count(n: int) -> None:
+    if n < 1:
+        raise ValueError(f"a period counts at least one unit, got {n}")
+
+
+def _finish(last_day: date, *, roll_over: bool, cal: Calendar, tz: tzinfo) -> Due:
+    # The last day itself is always "examined": a deadline falling in an unpublished year is
+    # provisional (DEADLINE-RULES), even when it would not move.
+    if roll_over:
+        last_day = cal.first_working_day_from(last_day)
+    else:
+        cal.examine(last_day)
+    return Due(due_at=end_of_day(last_day, tz), provisional=cal.provisional)
+
+
+def add_working_days(
+    start: datetime, n: int, *, region: str | None = None, tz: tzinfo | str | None = None
+) -> Due:
+    """Ends at 24:00 on the n-th working day after start's local day (which is not counted)."""
+    _check_count(n)
+    zone, cal = _zone(tz), Calendar(region)
+    day, counted = _local_date(start, zone), 0
+    while counted < n:
+        day += DAY
+        counted += cal.examine(day)
+    return Due(due_at=end_of_day(day, zone), provisional=cal.provisional)
+
+
+def add_natural_days(
+    start: datetime,
+    n: int,
+    *,
+    roll_over: bool = False,
+    region: str | None = None,
+    tz: tzinfo | str | None = None,
+) -> Due:
+    """Ends at 24:00 on start's local day + n, moved to the next working day on roll-over."""
+    _check_count(n)
+    zone = _zone(tz)
+    last_day = _local_date(start, zone) + n * DAY
+    return _finish(last_day, roll_over=roll_over, cal=Calendar(region), tz=zone)
+
+
+def _same_day_months_later(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = _stdlib_calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def add_months(
+    start: datetime,
+    n: int,
+    *,
+    roll_over: bool = False,
+    region: str | None = None,
+    tz: tzinfo | str | None = None,
+) -> Due:
+    """Ends on the same-numbered day n months after start's local day, or that month's last
+    day when it has none (2025-01-31 + 1 month → 2025-02-28); then as add_natural_days."""
+    _check_count(n)
+    zone = _zone(tz)
+    last_day = _same_day_months_later(_local_date(start, zone), n)
+    return _finish(last_day, roll_over=roll_over, cal=Calendar(region), tz=zone)
+
+
+def add_years(
+    start: datetime,
+    n: int,
+    *,
+    roll_over: bool = False,
+    region: str | None = None,
+    tz: tzinfo | str | None = None,
+) -> Due:
+    """n years as 12·n months: 2024-02-29 + 3 years → 2027-02-28."""
+    _check_count(n)
+    return add_months(start, 12 * n, roll_over=roll_over, region=region, tz=tz)
+
+
+def add_hours(start: datetime, n: int) -> Due:
+    """The exact moment n hours of elapsed time after start, whatever the calendar says.
+
+    Computed in UTC so a DST change elsewhere cannot shorten or stretch the period; the result
+    keeps start's zone."""
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("deadline arithmetic needs an aware datetime")
+    if n < 0:
+        raise ValueError(f"hours cannot be negative, got {n}")
+    due_at = (start.astimezone(UTC) + timedelta(hours=n)).astimezone(start.tzinfo)
+    return Due(due_at=due_at, provisional=False)
+
+
+# --- Pauses on working-day clocks ---------------------------------------------------------------
+#
+# A working-day clock is measured in "working time": every instant of a working day (local
+# 00:00 to 24:00) counts at its wall-clock length, every instant of a non-working day counts
+# nothing. Office hours play no part, as the rules count whole days.
+#
+# Pausing stores remaining = working_time_between(paused_at, due_at); resuming sets
+# due = add_working_time(resumed_at, remaining). So a pause mid-day is counted to the minute:
+# paused Fri 15:00, resumed Mon 10:00 (both working days) gives back Fri's last 9 h and Mon's
+# first 10 h, and the due moment moves from 24:00 to 19:00 of the day after the old last
+# day. A pause lying wholly on non-working days changes nothing.
+#
+# Natural-day and hour clocks use wall time: remaining = due_at - paused_at, due = resumed_at +
+# remaining (and a roll-over, if the rule has one, is applied again by the caller if wanted).
+
+
+def working_time_between(
+    a: datetime, b: datetime, *, region: str | None = None, tz: tzinfo | str | None = None
+) -> timedelta:
+    """The part of [a, b) that lies on working days (local), as a duration; 0 if b <= a."""
+    zone, cal = _zone(tz), Calendar(region)
+    a_local, b_local = a.astimezone(zone), b.astimezone(zone)
+    if b_local <= a_local:
+        return timedelta(0)
+    total = timedelta(0)
+    day = a_local.date()
+    while True:
+        day_start = datetime.combine(day, time(0), tzinfo=zone)
+        day_end = end_of_day(day, zone)
+        if cal.is_working_day(day):
+            total += min(b_local, day_end) - max(a_local, day_start)
+        if b_local <= day_end:
+            return total
+        day += DAY
+
+
+def add_working_time(
+    start: datetime,
+    remaining: timedelta,
+    *,
+    region: str | None = None,
+    tz: tzinfo | str | None = None,
+) -> Due:
+    """The moment at which `remaining` working time has run from start.
+
+    Inverse of working_time_between: add_working_time(a, working_time_between(a, b)).due_at == b
+    whenever b lies within a working day or at the 24:00 end of one (every working-day due
+    moment does). Time that runs out exactly at a working day's 24:00 ends there, not after
+    the non-working days that follow (so a b at 00:00 after a weekend comes back as the
+    Friday's 24:00: the same working time)."""
+    if remaining < timedelta(0):
+        raise ValueError(f"remaining working time cannot be negative, got {remaining}")
+    zone, cal = _zone(tz), Calendar(region)
+    cursor = start.astimezone(zone)
+    if remaining == timedelta(0):
+        return Due(due_at=cursor, provisional=False)
+    day = cursor.date()
+    while True:
+        day_end = end_of_day(day, zone)
+        if cal.examine(day):
+            available = day_end - cursor
+            if remaining <= available:
+                return Due(due_at=cursor + remaining, provisional=cal.provisional)
+            remaining -= available
+        day += DAY
+        cursor = datetime.combine(day, time(0), tzinfo=zone)
+
+
+# --- Warnings -------------------------------------------------------------------------------
+
+
+def warning_moments(snapshot: dict, due_at: datetime) -> list[datetime]:
+    """The moments a clock warns, earliest first: due_at minus each of the rule's warn_before
+    (hours for hour rules; natural days otherwise, close enough for a reminder)."""
+    step = timedelta(hours=1) if snapshot.get("unit") == DeadlineUnit.HOURS else timedelta(days=1)
+    return sorted(due_at - n * step for n in snapshot.get("warn_before") or [] if n > 0)
+
+
+def next_warning(snapshot: dict, due_at: datetime, *, after: datetime) -> datetime | None:
+    """The first warning moment strictly after `after`, or None when none is left. A sweep that
+    ran late sends one warning, not each one it missed."""
+    return next((m for m in warning_moments(snapshot, due_at) if m > after), None)

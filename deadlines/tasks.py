@@ -1,0 +1,34 @@
+"""The clocks' Celery tasks: beat's minute sweep and the recomputation after a calendar edit."""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import OperationalError
+
+from deadlines.recompute import clocks_recompute
+from deadlines.sweep import sweep_deadlines
+
+# A clock a service or the sweep held is tried again after this long: long enough for
+# their short transactions to end.
+RETRY_BUSY_AFTER = 30  # seconds
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def recompute_clocks_task(region: str, dates: list[str], ids: list[int] | None = None) -> dict:
+    """Recompute the running clocks a calendar edit affects (safe to run twice). Clocks that
+    were busy are retried in a task of their own."""
+    days = [date.fromisoformat(day) for day in dates]
+    result = clocks_recompute(region=region, dates=days, ids=ids)
+    if result.skipped:
+        recompute_clocks_task.apply_async(
+            kwargs={"region": region, "dates": dates, "ids": result.skipped},
+            countdown=RETRY_BUSY_AFTER,
+        )
+    return result._asdict()
+
+
+@shared_task
+def sweep_deadlines_task() -> dict:
+    """Beat's minute tick: warn and breach what is due (safe to run on several workers)."""
+    result = sweep_deadlines()
+    return {"warned": result.warned, "breached": result.breached}

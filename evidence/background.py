@@ -1,0 +1,73 @@
+"""What the worker does with stored files (evidence.tasks): thumbnails of images and the
+integrity check that re-hashes every file. Apart from the services, which enqueue the tasks."""
+
+import contextlib
+import logging
+import warnings
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from cases import clock
+from cases.models import Case
+from evidence.files import sha256_of
+from evidence.models import EvidenceItem, IntegrityCheck, evidence_storage
+
+logger = logging.getLogger(__name__)
+
+
+def evidence_verify(*, case: Case | None = None) -> IntegrityCheck:
+    """Re-hash every stored file (of one case, or all) and record what changed or is missing."""
+    started = clock.now()
+    items = EvidenceItem.objects.select_related("case").order_by("uploaded_at", "id")
+    if case is not None:
+        items = items.filter(case=case)
+    checked, mismatches, missing = 0, [], []
+    for item in items.iterator(chunk_size=500):
+        checked += 1
+        where = {"id": str(item.pk), "case": item.case.reference, "name": item.original_name}
+        try:
+            with item.open_file() as stored:
+                actual = sha256_of(stored)
+        except (FileNotFoundError, OSError):
+            missing.append(where)
+            continue
+        if actual != item.sha256:
+            mismatches.append({**where, "expected": item.sha256, "actual": actual})
+    check = IntegrityCheck.objects.create(
+        started_at=started,
+        finished_at=clock.now(),
+        scope=case.reference if case else "",
+        checked=checked,
+        mismatches=mismatches,
+        missing=missing,
+    )
+    if not check.ok:
+        logger.error(
+            "Evidence integrity check: %d changed, %d missing", len(mismatches), len(missing)
+        )
+    return check
+
+
+def evidence_make_thumbnail(*, item: EvidenceItem, size: int = 320) -> bool:
+    """Write a small JPEG of an image item; False when there is nothing to do."""
+    if not item.is_image or item.thumbnail_name:
+        return False
+    storage = evidence_storage()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with item.open_file() as stored, Image.open(stored) as image:
+            image.thumbnail((size, size))
+            if image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            buffer = BytesIO()
+            image.save(buffer, "JPEG", quality=80)
+    name = storage.save(
+        f"{item.case.reference}/thumbs/{item.pk.hex}.jpg", ContentFile(buffer.getvalue())
+    )
+    updated = EvidenceItem.objects.filter(pk=item.pk, thumbnail_name="").update(thumbnail_name=name)
+    if not updated:  # another worker made one first
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+    return bool(updated)

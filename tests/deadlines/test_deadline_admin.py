@@ -1,0 +1,84 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from deadlines.models import CalendarOverride, DeadlineRule
+
+pytestmark = pytest.mark.django_db
+
+JSON_FIELDS = (
+    "trigger_statuses",
+    "trigger_bodies",
+    "case_kinds",
+    "platforms",
+    "warn_before",
+    "on_breach",
+)
+
+
+@pytest.fixture
+def admin_web(client, make_user):
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    return client
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:deadlines_deadlinerule_changelist",
+        "admin:deadlines_calendaroverride_changelist",
+        "admin:deadlines_deadline_changelist",
+        "admin:notifications_notification_changelist",
+        "admin:deadlines_calendaroverride_add",
+    ],
+)
+def test_admin_pages_load(admin_web, name):
+    assert admin_web.get(reverse(name), secure=True).status_code == 200
+
+
+def _form_data(rule):
+    data = {}
+    for field in rule._meta.fields:
+        value = getattr(rule, field.attname)
+        if field.name in JSON_FIELDS:
+            data[field.name] = json.dumps(value)
+        elif isinstance(value, bool):
+            if value:
+                data[field.name] = "on"
+        elif field.name != "id":
+            data[field.name] = "" if value is None else str(value)
+    return data
+
+
+def test_staff_edit_a_rule_and_bad_values_are_refused(admin_web):
+    rule = DeadlineRule.objects.get(key="samr.accept_decision")
+    url = reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])
+    data = _form_data(rule)
+
+    data["on_breach"] = '["notify", "explode"]'
+    response = admin_web.post(url, data, secure=True)
+    assert response.status_code == 200
+    assert "explode" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.on_breach == ["notify", "suggest"]
+
+    data["on_breach"] = '["notify"]'
+    data["duration"] = "8"
+    assert admin_web.post(url, data, secure=True).status_code == 302
+    rule.refresh_from_db()
+    assert (rule.duration, rule.on_breach) == (8, ["notify"])
+
+
+def test_staff_enter_a_newly_published_day(admin_web):
+    url = reverse("admin:deadlines_calendaroverride_add")
+    data = {
+        "date": "2027-02-07",
+        "region": "CN",
+        "is_working_day": "on",
+        "source": "国务院办公厅通知 2026-11",
+        "note": "调休上班",
+    }
+    assert admin_web.post(url, data, secure=True).status_code == 302
+    assert CalendarOverride.objects.get(date="2027-02-07").is_working_day

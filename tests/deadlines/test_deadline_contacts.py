@@ -1,0 +1,135 @@
+"""Clocks started and settled by contacts — the Zammad bug classes as regression tests."""
+
+from datetime import date, datetime, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cases.services import case_transition
+from channels.services import contact_correct, contact_log
+from deadlines.models import Deadline
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 3, 6, 10, 0, tzinfo=SH)
+
+
+def at(*args):
+    return datetime(*args, tzinfo=SH)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with mock.patch("cases.clock.now", return_value=NOW):
+        yield
+
+
+def log(actor, case, **fields):
+    defaults = {
+        "channel": "regulator",
+        "direction": "outbound",
+        "occurred_at": NOW - timedelta(hours=1),
+        "filing_type": "report",
+        "summary": "提交举报",
+    }
+    return contact_log(actor=actor, case=case, **(defaults | fields)).entry
+
+
+def clocks(case, **filters):
+    return list(Deadline.objects.filter(case=case, **filters).order_by("id"))
+
+
+def test_a_report_to_12315_starts_its_clock_from_when_it_happened(alice, alice_case):
+    log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
+    (clock,) = clocks(alice_case, rule__key="samr.report_verify")
+    assert clock.state == "running"
+    assert clock.due_at == at(2026, 3, 24, 0, 0)  # 15 working days from 03-02
+
+
+def test_a_consumers_complaint_and_its_acceptance(alice, make_case):
+    case = make_case(alice, kind="purchase_complaint", platform="taobao")
+    log(alice, case, body="12315", filing_type="complaint", occurred_at=at(2026, 3, 2, 9, 0))
+    log(alice, case, body="12315", filing_type="decision_received", direction="inbound")
+
+    accept = Deadline.objects.get(case=case, rule__key="samr.accept_decision")
+    assert accept.state == "met"
+    assert Deadline.objects.get(case=case, rule__key="samr.mediation_max").state == "running"
+
+
+def test_a_sellers_message_does_not_stop_the_platforms_clock(alice, alice_case):
+    case_transition(actor=alice, case=alice_case, to="filed")
+    log(alice, alice_case, channel="in_app", body="douyin_shop", filing_type="inquiry")
+    log(alice, alice_case, channel="in_app", body="douyin_shop", filing_type="follow_up")
+    (first,) = clocks(alice_case, rule__key="platform.first_response")
+    assert first.state == "running"
+
+
+def test_a_reply_settles_the_clock_it_answers_and_only_that_one(alice, alice_case):
+    log(alice, alice_case, body="12315")
+    log(alice, alice_case, channel="arbitration", body="arbitration", filing_type="application")
+    log(
+        alice,
+        alice_case,
+        channel="arbitration",
+        body="arbitration",
+        filing_type="response_received",
+        direction="inbound",
+    )
+
+    assert clocks(alice_case, rule__key="arbitration.accept")[0].state == "met"
+    assert clocks(alice_case, rule__key="samr.report_verify")[0].state == "running"
+
+
+def test_a_new_filing_resets_only_its_own_clock(alice, alice_case):
+    case_transition(actor=alice, case=alice_case, to="filed")
+    log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
+    log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 5, 9, 0))
+
+    reports = clocks(alice_case, rule__key="samr.report_verify")
+    assert [c.state for c in reports] == ["cancelled", "running"]
+    assert reports[1].started_at == at(2026, 3, 5, 9, 0)
+    assert clocks(alice_case, rule__key="platform.first_response")[0].state == "running"
+
+
+def test_a_follow_up_date_runs_a_clock_until_that_day(alice, alice_case):
+    log(
+        alice,
+        alice_case,
+        channel="phone",
+        body="douyin_shop",
+        filing_type="inquiry",
+        follow_up_on=date(2026, 3, 9),
+    )
+    (follow,) = clocks(alice_case, rule__key="follow_up")
+    assert follow.due_at == at(2026, 3, 10, 0, 0)  # 24:00 on 03-09
+
+
+def test_correcting_when_a_filing_happened_recomputes_its_clock(alice, alice_case):
+    entry = log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
+    contact_correct(actor=alice, entry=entry, occurred_at=at(2026, 3, 3, 9, 0))
+    reports = clocks(alice_case, rule__key="samr.report_verify")
+    assert [c.state for c in reports] == ["cancelled", "running"]
+    assert reports[1].due_at == at(2026, 3, 25, 0, 0)
+
+
+def test_dates_in_the_details_run_their_clocks_and_follow_edits(alice, make_case):
+    from cases.services import case_update
+    from tests.conftest import DETAILS
+
+    details = {
+        **DETAILS["purchase_complaint"],
+        "purchased_on": "2026-02-26",
+        "goods_received_on": "2026-03-02",
+    }
+    case = make_case(alice, kind="purchase_complaint", platform="taobao", details=details)
+    (ret,) = clocks(case, rule__key="consumer.no_reason_return")
+    assert ret.due_at == at(2026, 3, 10, 0, 0)  # 7 natural days, 24:00 on 03-09
+
+    case_update(actor=alice, case=case, details={**details, "harm_learned_on": "2026-03-01"})
+    assert clocks(case, rule__key="civil.limitation")[0].due_at == at(2029, 3, 2, 0, 0)
+    assert [c.state for c in clocks(case, rule__key="consumer.no_reason_return")] == ["running"]
+
+    case_update(actor=alice, case=case, details={**details, "goods_received_on": "2026-03-03"})
+    states = [c.state for c in clocks(case, rule__key="consumer.no_reason_return")]
+    assert states == ["cancelled", "running"]
+    assert clocks(case, rule__key="civil.limitation")[0].state == "cancelled"  # date removed
