@@ -54,7 +54,7 @@ CHUNK_SIZE = 1024 * 1024
 
 # Timeline entries a seller may see, and so may be handed to a third party. A kind added later
 # (a staff-only note, say) stays out of bundles until someone decides it belongs here;
-# tests/evidence/test_bundle.py fails until every EventKind is in one of the two sets.
+# tests/bundles/test_bundle.py fails until every EventKind is in one of the two sets.
 SHARED_EVENT_KINDS = frozenset(
     {
         EventKind.CREATED,

@@ -165,7 +165,7 @@ class BodySerializer(serializers.ModelSerializer):
         child=serializers.CharField(),
         read_only=True,
         help_text=gettext_lazy(
-            "Deadline rules filing here starts, e.g. samr.accept_decision (DEADLINE-RULES.md)."
+            "Deadline rules filing here starts, e.g. samr.accept_decision (docs/deadline-rules.md)."
         ),
     )
     consumer_only_filings = serializers.ListField(

@@ -1,4 +1,4 @@
-"""Which routes are open to whom: DEADLINE-RULES.md, "Who may use which route".
+"""Which routes are open to whom: docs/deadline-rules.md, "Who may use which route".
 
 A consumer may complain (投诉) to 12315, which leads to mediation. A merchant in a dispute with a
 platform is not a consumer: 12315 takes that only as a report (举报) about the platform's conduct

@@ -26,7 +26,7 @@ class ExternalBody(models.Model):
     )
     clock = models.TextField(_("statutory clock (English)"), blank=True)
     clock_zh = models.TextField(_("statutory clock (Chinese)"), blank=True)
-    # Keys of DEADLINE-RULES.md's rules that filing here starts, e.g. ["samr.accept_decision"].
+    # Keys of docs/deadline-rules.md's rules that filing here starts, e.g. ["samr.accept_decision"].
     rule_keys = models.JSONField(_("deadline rules"), default=list, blank=True)
     # Filing types only a consumer may use here (12315 takes a merchant's matter as a report).
     consumer_only_filings = models.JSONField(_("consumer-only filings"), default=list, blank=True)

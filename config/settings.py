@@ -171,7 +171,7 @@ LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
-# Whose working days and holidays deadline periods count (cases/calendar.py): an ISO country
+# Whose working days and holidays deadline periods count (deadlines/calendar.py): an ISO country
 # code, optionally with a subdivision ("CN", "US-CA"). China counts its adjusted working days.
 DEADLINE_REGION = env_str("DEADLINE_REGION", "CN")
 USE_I18N = True

@@ -69,7 +69,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
     started: editing a rule does not rewrite clocks."""
 
     rule = serializers.SerializerMethodField(
-        help_text=gettext_lazy("Key of the rule, e.g. samr.accept_decision (DEADLINE-RULES.md).")
+        help_text=gettext_lazy(
+            "Key of the rule, e.g. samr.accept_decision (docs/deadline-rules.md)."
+        )
     )
     name = serializers.SerializerMethodField(
         help_text=gettext_lazy("What the clock is, in the language of Accept-Language.")
@@ -141,7 +143,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 
 class DeadlineRuleSerializer(serializers.ModelSerializer):
-    """A rule that starts clocks (DEADLINE-RULES.md). Lists left empty mean any."""
+    """A rule that starts clocks (docs/deadline-rules.md). Lists left empty mean any."""
 
     name = serializers.SerializerMethodField(
         help_text=gettext_lazy("The rule's name, in the language of Accept-Language.")

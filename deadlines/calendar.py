@@ -168,7 +168,7 @@ def _check_count(n: int) -> None:
 
 def _finish(last_day: date, *, roll_over: bool, cal: Calendar, tz: tzinfo) -> Due:
     # The last day itself is always "examined": a deadline falling in an unpublished year is
-    # provisional (DEADLINE-RULES), even when it would not move.
+    # provisional (docs/deadline-rules.md), even when it would not move.
     if roll_over:
         last_day = cal.first_working_day_from(last_day)
     else:

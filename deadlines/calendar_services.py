@@ -5,7 +5,7 @@ path write them through here, so running clocks always follow.
 An override changes which days count, so the clocks running over that day are recomputed in
 the background (`deadlines.recompute`), after the edit commits: the task must see the new row, and
 an edit that rolls back must move no clock. Nothing caches override rows between computations
-(cases/calendar.py reads them per computation), so the web process and a long-running worker
+(deadlines/calendar.py reads them per computation), so the web process and a long-running worker
 use an edit from the moment it commits; a paused clock meets it when it resumes.
 """
 

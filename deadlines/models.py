@@ -32,7 +32,7 @@ class CalendarOverride(models.Model):
 
 
 class DeadlineRule(models.Model):
-    """A default that starts clocks (DEADLINE-RULES.md), shipped as data, edited by staff.
+    """A default that starts clocks (docs/deadline-rules.md), shipped as data, edited by staff.
     Editing a rule does not rewrite running clocks: each deadline keeps a snapshot."""
 
     key = models.CharField(_("key"), max_length=60, unique=True)

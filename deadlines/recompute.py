@@ -184,7 +184,7 @@ def _history(clocks: list[Deadline]) -> dict[int, list[CaseEvent]]:
 
 def recomputed_due(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due:
     """The clock's due moment on today's calendar: its start and what happened to it since
-    (its pause, resume and extension events, oldest first), replayed as cases/deadlines.py
+    (its pause, resume and extension events, oldest first), replayed as deadlines/services.py
     did them (deadline_start, deadline_pause, deadline_resume, deadline_extend).
 
     The time a clock kept when paused is taken from its events, where they record it: a

@@ -23,8 +23,9 @@ BANNER = (
     "> again. CI fails when this file differs from what the command writes."
 )
 
-# The engine's fixed behaviour (cases/calendar.py, cases/deadlines.py, cases/sweep.py): no rule
-# changes it, so it is written once here rather than read from the data.
+# The engine's fixed behaviour (deadlines/calendar.py, deadlines/services.py,
+# deadlines/sweep.py): no rule changes it, so it is written once here rather than read from
+# the data.
 COUNTING = """\
 ## How periods are counted
 

@@ -1,6 +1,6 @@
 """Clocks on a case: from a rule and the moment its trigger happened to the moment the clock
 runs out (`compute_due`, pure, with a worked example per shipped rule), and what starting,
-pausing, resuming and settling does to them. The sweep (cases/sweep.py) warns and breaches."""
+pausing, resuming and settling does to them. The sweep (deadlines/sweep.py) warns and breaches."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo

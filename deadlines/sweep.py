@@ -21,6 +21,7 @@ from cases.models import Case, CaseEvent
 from deadlines.calendar import next_warning
 from deadlines.choices import BreachAction, DeadlineState
 from deadlines.models import Deadline
+from deadlines.services import case_refresh_urgency
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from notifications.preferences import with_email_preferences
@@ -97,9 +98,6 @@ def _notifications(deadline: Deadline, *, kind: str, now: datetime) -> list[Noti
 
 def _breach(*, now: datetime, limit: int) -> int:
     """Breach due clocks and apply each rule's breach actions (from the clock's snapshot)."""
-    # Here, not at the top: deadlines.services imports this module (next_warning).
-    from deadlines.services import case_refresh_urgency
-
     if limit <= 0:
         return 0
     with transaction.atomic():

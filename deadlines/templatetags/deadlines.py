@@ -107,7 +107,8 @@ def _waiting_text(deadline: Deadline, viewer) -> str:
 
 
 def _counting_text(snapshot: dict) -> str:
-    """How the clock is counted, in a sentence (DEADLINE-RULES.md, "How periods are counted")."""
+    """How the clock is counted, in a sentence (docs/deadline-rules.md, "How periods are
+    counted")."""
     n, unit = snapshot.get("duration"), snapshot.get("unit")
     if unit == DeadlineUnit.HOURS:
         return ngettext(

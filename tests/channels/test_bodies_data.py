@@ -1,5 +1,5 @@
 """The directory of external bodies ships as data (channels/migrations/0002_external_bodies.py):
-every body the guidance names, in both languages, with clocks that are DEADLINE-RULES.md's."""
+every body the guidance names, in both languages, with clocks that are docs/deadline-rules.md's."""
 
 import importlib
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 shipped = importlib.import_module("channels.migrations.0002_external_bodies")
 
-# The "key" column of the rules table in DEADLINE-RULES.md.
+# The "key" column of the rules table in docs/deadline-rules.md.
 RULE_KEYS = {
     "platform.first_response.urgent",
     "platform.first_response",
@@ -128,7 +128,7 @@ def test_rule_keys_are_those_of_deadline_rules(bodies):
 
 
 def test_every_documented_rule_is_one_the_admin_accepts():
-    # The admin reads the shipped rules; each key of DEADLINE-RULES.md is among them.
+    # The admin reads the shipped rules; each key of docs/deadline-rules.md is among them.
     assert set(deadline_rule_keys()) >= RULE_KEYS
 
 

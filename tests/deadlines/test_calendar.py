@@ -1,4 +1,5 @@
-"""Calendar arithmetic (cases/calendar.py) against DEADLINE-RULES.md "How periods are counted"."""
+"""Calendar arithmetic (deadlines/calendar.py) against docs/deadline-rules.md, "How periods are
+counted"."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo

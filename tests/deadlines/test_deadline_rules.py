@@ -1,4 +1,4 @@
-"""The deadline rules shipped as data match DEADLINE-RULES.md and the project's vocabulary."""
+"""The deadline rules shipped as data match docs/deadline-rules.md and the project's vocabulary."""
 
 import pytest
 
@@ -9,7 +9,7 @@ from deadlines.models import DeadlineRule
 
 pytestmark = pytest.mark.django_db
 
-# DEADLINE-RULES.md's table, written out again: the test must not read the data it checks.
+# docs/deadline-rules.md's table, written out again: the test must not read the data it checks.
 DOCUMENTED_KEYS = {
     "platform.first_response.urgent",
     "platform.first_response",
