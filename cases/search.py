@@ -44,6 +44,10 @@ def _lookup(column: str, text: str) -> str:
     return f"{column}__icontains"
 
 
+def _contact_model():
+    return Case._meta.get_field("contacts").related_model
+
+
 def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """Cases whose reference, title, description, platform reference, contact reference
     numbers or seller's username contain `text`, case-insensitively (Chinese substrings too).
@@ -64,13 +68,17 @@ def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     text = (text or "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return cases
-    # The contacts' reference numbers, through the case's `contacts` relation (the channels
-    # app's rows; this layer reads them without importing it).
-    contacts = Case.objects.filter(contacts__external_reference__icontains=text)
+    # The contacts' reference numbers (工单号, 投诉单号 …), read straight from the contacts'
+    # table on its trigram index. Its model is the other end of the case's `contacts`
+    # relation: the contact log sits above the case and is not imported here, and joining
+    # through the relation instead would scan the cases for a common term (3x slower).
+    contacts = _contact_model().objects.filter(external_reference__icontains=text)
     sellers = User.objects.filter(username__icontains=text).values("id")
     # The seller's name is tested on the joined owner row: as `owner_id IN (…)` PostgreSQL
     # would first scan every user.
-    row_test = _matches(text) | Q(pk__in=contacts.values("pk")) | Q(owner__username__icontains=text)
+    row_test = (
+        _matches(text) | Q(pk__in=contacts.values("case_id")) | Q(owner__username__icontains=text)
+    )
     # Testing the head as one subquery (aggregate over a slice) keeps PostgreSQL on the
     # list's index: with `pk IN (head)` it tested every case in the table instead.
     head = cases.annotate(hit=ExpressionWrapper(row_test, BooleanField())).values("hit")
@@ -86,7 +94,7 @@ def case_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     ]
     candidates = columns[0].union(
         *columns[1:],
-        contacts.order_by().values_list("id"),
+        contacts.order_by().values_list("case_id"),
         Case.objects.filter(owner_id__in=sellers).order_by().values_list("id"),
         # ALL: no de-duplication, so the LIMIT stops reading early (pk__in ignores repeats).
         all=True,

@@ -1,6 +1,7 @@
 """Migration operations Django does not ship."""
 
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.operations.special import RunPython
 
 
 class RenameConstraint(Operation):
@@ -66,3 +67,31 @@ class RenameConstraint(Operation):
         (after,) = [c for c in to_model._meta.constraints if c.name == new]
         schema_editor.remove_constraint(from_model, before)
         schema_editor.add_constraint(to_model, after)
+
+
+def rename_postgres_leftovers(old_table: str, new_table: str, *, like_columns=()) -> RunPython:
+    """After a table rename, what PostgreSQL still names after the old table and Django looks
+    up by the new one: the id sequence, and the `_like` index of each varchar column that has
+    an index (Django computes that index's name from the table when it drops it, and would
+    silently leave the old one behind). Foreign keys, primary keys and the like Django finds
+    by introspection, so their old names may stay. Nothing to do on other databases."""
+
+    def rename(old: str, new: str):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            quote = schema_editor.quote_name
+            schema_editor.execute(
+                f"ALTER SEQUENCE IF EXISTS {quote(old + '_id_seq')} "
+                f"RENAME TO {quote(new + '_id_seq')}"
+            )
+            for column in like_columns:
+                before = schema_editor._create_index_name(old, [column], suffix="_like")
+                after = schema_editor._create_index_name(new, [column], suffix="_like")
+                schema_editor.execute(
+                    f"ALTER INDEX IF EXISTS {quote(before)} RENAME TO {quote(after)}"
+                )
+
+        return run
+
+    return RunPython(rename(old_table, new_table), rename(new_table, old_table))

@@ -32,3 +32,17 @@ def sweep_deadlines_task() -> dict:
     """Beat's minute tick: warn and breach what is due (safe to run on several workers)."""
     result = sweep_deadlines()
     return {"warned": result.warned, "breached": result.breached}
+
+
+# The names these tasks had before issue 12 moved them out of `cases`. A message the previous
+# release queued (a recompute retried 30 s later, a sweep beat sent during the upgrade) would
+# otherwise be dropped by the new workers as unknown; it is passed on under the new name.
+# Remove once no message of that release can be waiting.
+@shared_task(name="cases.recompute_tasks.recompute_clocks_task")
+def recompute_clocks_task_old_name(region: str, dates: list[str], ids=None) -> None:
+    recompute_clocks_task.delay(region=region, dates=dates, ids=ids)
+
+
+@shared_task(name="cases.tasks.sweep_deadlines_task")
+def sweep_deadlines_task_old_name() -> None:
+    sweep_deadlines_task.delay()

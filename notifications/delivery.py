@@ -168,9 +168,11 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
             "due": due_text(notification),
             "time_zone": str(timezone.get_current_timezone()),
             "waiting_on": (
-                # The field's own label: the outbox sits below the clocks and imports none of them.
+                # The field's own label (the outbox sits below the clocks and does not import
+                # their choices); nothing for a value outside them.
                 deadline.get_waiting_on_display()
-                if deadline is not None and deadline.waiting_on
+                if deadline is not None
+                and deadline.waiting_on in dict(type(deadline).waiting_on.field.choices)
                 else ""
             ),
             "suggestion": (

@@ -3,7 +3,7 @@ Renames only (PostgreSQL: ALTER … RENAME; no row is copied, no constraint re-c
 
 from django.db import migrations
 
-from config.migration_operations import RenameConstraint
+from config.migration_operations import RenameConstraint, rename_postgres_leftovers
 
 
 class Migration(migrations.Migration):
@@ -16,6 +16,11 @@ class Migration(migrations.Migration):
         migrations.AlterModelTable(name="calendaroverride", table=None),
         migrations.AlterModelTable(name="deadlinerule", table=None),
         migrations.AlterModelTable(name="deadline", table=None),
+        rename_postgres_leftovers("cases_calendaroverride", "deadlines_calendaroverride"),
+        rename_postgres_leftovers(
+            "cases_deadlinerule", "deadlines_deadlinerule", like_columns=["key"]
+        ),
+        rename_postgres_leftovers("cases_deadline", "deadlines_deadline"),
         migrations.RenameIndex(
             model_name="deadlinerule", new_name="deadlines_rule_trigger", old_name="cases_rule_trigger"
         ),

@@ -3,7 +3,7 @@ Renames only (PostgreSQL: ALTER … RENAME; no row is copied, no constraint re-c
 
 from django.db import migrations
 
-from config.migration_operations import RenameConstraint
+from config.migration_operations import RenameConstraint, rename_postgres_leftovers
 
 
 class Migration(migrations.Migration):
@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterModelTable(name="notification", table=None),
+        rename_postgres_leftovers("cases_notification", "notifications_notification"),
         migrations.RenameIndex(
             model_name="notification", new_name="notifications_page", old_name="cases_notif_page"
         ),
