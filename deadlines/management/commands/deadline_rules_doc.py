@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from cases.choices import CaseKind
+from cases.choices import CaseKind, FilingType
 from cases.kinds import details_field_labels
 from deadlines.models import DeadlineRule
 from deadlines.rules_doc import render_rules_doc
@@ -60,14 +60,11 @@ class Command(BaseCommand):
 
 def render() -> str:
     """The document from the rules as they are in the database."""
-    # Through the app registry, not an import: channels sits above the deadline rules in the
-    # layers (DESIGN.md); only its labels are wanted here.
+    # The bodies' names through the app registry, not an import: the directory (channels)
+    # sits above the clocks in the layers (README, Layout); only its names are wanted here.
     body_model = apps.get_model("channels", "ExternalBody")
-    entry_model = apps.get_model("channels", "ChannelEntry")
     with translation.override("en"):
-        filing_types = {
-            value: str(label) for value, label in entry_model._meta.get_field("filing_type").choices
-        }
+        filing_types = {value: str(label) for value, label in FilingType.choices}
         details = {
             name: str(label)
             for kind in CaseKind
