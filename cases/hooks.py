@@ -14,8 +14,9 @@ in PAGES adds its part of the page's template context.
 Why a table and not Django signals: a signal's receivers are found only by searching the whole
 project and run in import order, and a failing one is easy to swallow. Here every call from
 `cases` up into the apps above is in these two tables, read top to bottom; the functions are
-named by dotted path because importing them here would turn the layers upside down. `tests/cases/test_hooks.py` imports every entry and
-checks that it takes the arguments its moment passes.
+named by dotted path because importing them here would turn the layers upside down.
+`tests/cases/test_hooks.py` imports every entry and checks that it takes the arguments its
+moment passes.
 """
 
 from collections.abc import Callable
