@@ -17,8 +17,10 @@ Counting follows docs/deadline-rules.md ("How periods are counted", generated fr
 Everything here is a pure function of its arguments, the overrides table and the installed
 libraries; "now" never enters. Dates are always local dates in the given time zone.
 
-Region and time zone default to settings.DEADLINE_REGION and settings.TIME_ZONE, read at call
-time. A region is an ISO country code, optionally with a subdivision ("US-CA").
+The region defaults to settings.DEADLINE_REGION, read at call time; a region is an ISO country
+code, optionally with a subdivision ("US-CA"). Legal days are the region's days: the time zone
+defaults to the region's (`region_zone`: Asia/Shanghai for China), whatever TIME_ZONE the
+server runs with; a user's own zone changes only how a moment is shown.
 """
 
 from __future__ import annotations
@@ -141,9 +143,21 @@ def is_provisional(day: date, region: str | None = None) -> bool:
 # --- Local days and their ends ------------------------------------------------------------------
 
 
-def _zone(tz: tzinfo | str | None) -> tzinfo:
+# The zone whose days a region's periods are counted in (民法典 第二百零三条: a period ends at
+# 24:00 of its last day, and for China's rules that is Beijing's day). A region not listed
+# counts in settings.TIME_ZONE.
+REGION_ZONES = {"CN": "Asia/Shanghai"}
+
+
+def region_zone(region: str | None = None) -> tzinfo:
+    region = (region or settings.DEADLINE_REGION).upper()
+    name = REGION_ZONES.get(region) or REGION_ZONES.get(region.split("-")[0])
+    return ZoneInfo(name or settings.TIME_ZONE)
+
+
+def _zone(tz: tzinfo | str | None, region: str | None = None) -> tzinfo:
     if tz is None:
-        tz = settings.TIME_ZONE
+        return region_zone(region)
     return ZoneInfo(tz) if isinstance(tz, str) else tz
 
 
@@ -181,7 +195,7 @@ def add_working_days(
 ) -> Due:
     """Ends at 24:00 on the n-th working day after start's local day (which is not counted)."""
     _check_count(n)
-    zone, cal = _zone(tz), Calendar(region)
+    zone, cal = _zone(tz, region), Calendar(region)
     day, counted = _local_date(start, zone), 0
     while counted < n:
         day += DAY
@@ -199,7 +213,7 @@ def add_natural_days(
 ) -> Due:
     """Ends at 24:00 on start's local day + n, moved to the next working day on roll-over."""
     _check_count(n)
-    zone = _zone(tz)
+    zone = _zone(tz, region)
     last_day = _local_date(start, zone) + n * DAY
     return _finish(last_day, roll_over=roll_over, cal=Calendar(region), tz=zone)
 
@@ -223,7 +237,7 @@ def add_months(
     """Ends on the same-numbered day n months after start's local day, or that month's last
     day when it has none (2025-01-31 + 1 month → 2025-02-28); then as add_natural_days."""
     _check_count(n)
-    zone = _zone(tz)
+    zone = _zone(tz, region)
     last_day = _same_day_months_later(_local_date(start, zone), n)
     return _finish(last_day, roll_over=roll_over, cal=Calendar(region), tz=zone)
 
@@ -274,7 +288,7 @@ def working_time_between(
     a: datetime, b: datetime, *, region: str | None = None, tz: tzinfo | str | None = None
 ) -> timedelta:
     """The part of [a, b) that lies on working days (local), as a duration; 0 if b <= a."""
-    zone, cal = _zone(tz), Calendar(region)
+    zone, cal = _zone(tz, region), Calendar(region)
     a_local, b_local = a.astimezone(zone), b.astimezone(zone)
     if b_local <= a_local:
         return timedelta(0)
@@ -306,7 +320,7 @@ def add_working_time(
     Friday's 24:00: the same working time)."""
     if remaining < timedelta(0):
         raise ValueError(f"remaining working time cannot be negative, got {remaining}")
-    zone, cal = _zone(tz), Calendar(region)
+    zone, cal = _zone(tz, region), Calendar(region)
     cursor = start.astimezone(zone)
     if remaining == timedelta(0):
         return Due(due_at=cursor, provisional=False)

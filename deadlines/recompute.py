@@ -71,7 +71,7 @@ def clocks_recompute(
     dates = sorted(set(dates))
     if not dates or region.upper() != settings.DEADLINE_REGION.upper():
         return RecomputeResult(0, 0, [])
-    candidates = _covering(dates)
+    candidates = _covering(dates, region)
     if ids is not None:
         candidates = candidates.filter(pk__in=list(ids))
     examined = changed = 0
@@ -95,11 +95,11 @@ def clocks_recompute(
     return RecomputeResult(examined, changed, skipped)
 
 
-def _covering(dates: list[date]):
-    """Running clocks whose span [started_at, due_at] overlaps one of the local days.
+def _covering(dates: list[date], region: str):
+    """Running clocks whose span [started_at, due_at] overlaps one of the region's days.
 
     Hour clocks count elapsed time whatever the calendar says, so they never change."""
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = calendar.region_zone(region)
     span = Q()
     for day in dates:
         day_start = datetime.combine(day, time(0), tzinfo=zone)
@@ -198,7 +198,7 @@ def recomputed_due(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due
         until = deadline.contact.follow_up_on if deadline.contact_id else None
         if until is None:
             # The date it waits for is the day its due moment ends (24:00 of that day).
-            zone = ZoneInfo(settings.TIME_ZONE)
+            zone = calendar.region_zone()
             until = deadline.due_at.astimezone(zone).date() - timedelta(days=1)
     due = compute_due(snapshot=snapshot, start=deadline.started_at, until=until)
     remaining = None  # while paused: the time it keeps

@@ -34,8 +34,10 @@ These hold for every rule; a rule chooses only its duration, unit and whether it
 - **The start day is not counted.** A period in days, months or years starts on the day after
   its trigger (民法典 第二百零一条; 民事诉讼法 第八十五条). A date in the case details counts the
   same way: the period starts the day after that date.
-- **A day-period ends at 24:00 Beijing time** (Asia/Shanghai, the default `TIME_ZONE`) on its
-  last day (民法典 第二百零三条), whatever time zone a user reads it in.
+- **A day-period ends at 24:00 Beijing time** (Asia/Shanghai) on its last day (民法典
+  第二百零三条). Legal days are Beijing days: the day a trigger falls on, a date in the details
+  and a follow-up date are Beijing's, whatever `TIME_ZONE` the server runs with; a user's own
+  time zone changes only how the moment is shown.
 - **Working days** follow China's official calendar: weekends and statutory holidays are
   skipped, and weekend days made working days by 调休 count. Calendar overrides entered by staff
   in the admin take precedence. A complaint received on 2025-09-26 (Fri) with 7 working days to

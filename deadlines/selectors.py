@@ -1,9 +1,7 @@
 """Reads of clocks with the case access rules (`cases.selectors`)."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -11,7 +9,7 @@ from accounts.models import User
 from cases.lifecycle import CLOSED
 from cases.models import Case
 from cases.selectors import _visible, case_get_for
-from deadlines.calendar import Calendar
+from deadlines.calendar import Calendar, region_zone
 from deadlines.choices import DeadlineState, DeadlineUnit
 from deadlines.models import CalendarOverride, Deadline
 
@@ -77,7 +75,7 @@ def calendar_for_clocks(clocks: list[Deadline], *, now: datetime) -> Calendar:
     """The working-day calendar a page's countdowns count on, with the staff's overrides for
     this year up to the last year a running working-day clock reaches: one query, also when
     there is no clock, so a page's query count does not depend on its clocks."""
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = region_zone()
     first = now.astimezone(zone).year
     last = max(
         [

@@ -3,9 +3,7 @@ runs out (`compute_due`, pure, with a worked example per shipped rule), and what
 pausing, resuming and settling does to them. The sweep (deadlines/sweep.py) warns and breaches."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -395,7 +393,8 @@ def deadlines_on_details(*, case: Case) -> None:
     """Clocks that run from a date in the case details (goods received; harm learned of).
     A changed date restarts its clock; a removed date cancels it. Runs inside the create or
     update transaction."""
-    now, zone = clock.now(), ZoneInfo(settings.TIME_ZONE)
+    # The dates are the region's days (Beijing's for China), whatever zone the server runs in.
+    now, zone = clock.now(), calendar.region_zone()
     rules = [
         rule
         for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.DETAIL_DATE)

@@ -3,10 +3,8 @@ timeline's lines for clock events. `{% load deadlines %}`."""
 
 import json
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime, parse_duration
 from django.utils.translation import get_language, gettext, ngettext
@@ -16,7 +14,7 @@ from cases import clock
 from cases.choices import Priority
 from cases.formats import format_due
 from cases.templatetags.cases import choice_label
-from deadlines.calendar import Calendar, end_of_day
+from deadlines.calendar import Calendar, end_of_day, region_zone
 from deadlines.choices import DeadlineState, DeadlineUnit, WaitingOn
 from deadlines.models import Deadline
 
@@ -67,9 +65,9 @@ def format_duration(left: timedelta, *, working: bool) -> str:
 def _working_runs(start: datetime, end: datetime, cal: Calendar) -> list[tuple]:
     """The stretches of [start, end) that lie on working days, consecutive days merged: what
     a working-day clock counts down through (the countdown script sums them)."""
-    # The calendar's days are the deadline engine's (settings.TIME_ZONE), whatever zone the
+    # The calendar's days are the region's (Beijing's for China), whatever zone the
     # user reads the page in.
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = region_zone(cal.region)
     start, end = start.astimezone(zone), end.astimezone(zone)
     runs: list[list[datetime]] = []
     day = start.date()
@@ -186,7 +184,7 @@ def clock_info(deadline: Deadline, *, now: datetime, viewer, cal: Calendar) -> d
     if deadline.provisional:
         # A due moment at 00:00 is the 24:00 end of the day before.
         last_moment = deadline.due_at - timedelta(microseconds=1)
-        info["provisional_year"] = last_moment.astimezone(ZoneInfo(settings.TIME_ZONE)).year
+        info["provisional_year"] = last_moment.astimezone(region_zone()).year
     if deadline.state == DeadlineState.PAUSED:
         info["left"] = format_duration(deadline.remaining or timedelta(0), working=working)
         info["paused_display"] = format_due(deadline.paused_at, zone) if deadline.paused_at else ""

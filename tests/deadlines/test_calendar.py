@@ -301,3 +301,33 @@ def test_an_override_changes_working_day_counts_and_pause_arithmetic():
     )
     rolled = cal.add_natural_days(sh(2025, 9, 16, 14), 15, roll_over=True, region="CN", tz=SH)
     assert rolled.due_at == midnight_after(date(2025, 10, 10))
+
+
+# --- Legal days are Beijing days -----------------------------------------------------------
+
+
+def test_a_server_in_utc_still_ends_china_s_periods_at_24_00_beijing_time(settings):
+    """The worked example with the server's TIME_ZONE set to UTC: the day a complaint arrives
+    and the day it is due are Beijing's days (10:00 on 09-26 is 02:00 UTC), and 24:00 is
+    Beijing's midnight, not UTC's (which would be 8 hours late)."""
+    settings.TIME_ZONE = "UTC"
+    due = cal.add_working_days(sh(2025, 9, 26, 10, 0), 7)
+    assert due.due_at == midnight_after(date(2025, 10, 13))
+    assert due.due_at == datetime(2025, 10, 13, 16, 0, tzinfo=UTC)
+
+
+def test_a_server_in_utc_reads_a_date_and_its_end_in_beijing(settings):
+    """A follow-up date or a detail date ends at 24:00 of that day in Beijing, and a moment
+    after 16:00 UTC is already the next Beijing day for natural-day periods."""
+    settings.TIME_ZONE = "UTC"
+    assert cal.end_of_day(date(2026, 3, 9)) == midnight_after(date(2026, 3, 9))
+    # 2026-03-02 17:00 UTC is 03-03 01:00 in Beijing: seven days counted from 03-03.
+    due = cal.add_natural_days(datetime(2026, 3, 2, 17, 0, tzinfo=UTC), 7)
+    assert due.due_at == midnight_after(date(2026, 3, 10))
+
+
+def test_the_region_s_zone_is_beijing_for_china_and_the_setting_elsewhere(settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    assert cal.region_zone("CN") == SH
+    assert cal.region_zone("cn") == SH
+    assert cal.region_zone("US-CA") == ZoneInfo("Europe/Berlin")

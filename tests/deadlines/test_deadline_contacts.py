@@ -133,3 +133,24 @@ def test_dates_in_the_details_run_their_clocks_and_follow_edits(alice, make_case
     states = [c.state for c in clocks(case, rule__key="consumer.no_reason_return")]
     assert states == ["cancelled", "running"]
     assert clocks(case, rule__key="civil.limitation")[0].state == "cancelled"  # date removed
+
+
+def test_a_server_in_utc_counts_dates_and_follow_ups_in_beijing_days(alice, make_case, settings):
+    """Legal days are Beijing days, whatever TIME_ZONE the server runs with: the goods received
+    on 03-02 give 7 days to 24:00 Beijing on 03-09, and a follow-up on 03-09 is due at 24:00
+    Beijing that day (with UTC's days both were 8 hours late)."""
+    from tests.conftest import DETAILS
+
+    settings.TIME_ZONE = "UTC"
+    details = {
+        **DETAILS["purchase_complaint"],
+        "purchased_on": "2026-02-26",
+        "goods_received_on": "2026-03-02",
+    }
+    case = make_case(alice, kind="purchase_complaint", platform="taobao", details=details)
+    (ret,) = clocks(case, rule__key="consumer.no_reason_return")
+    assert ret.due_at == at(2026, 3, 10, 0, 0)
+
+    log(alice, case, filing_type="follow_up", follow_up_on=date(2026, 3, 9))
+    (follow_up,) = clocks(case, rule__key="follow_up")
+    assert follow_up.due_at == at(2026, 3, 10, 0, 0)
