@@ -341,9 +341,13 @@ def add_working_time(
 
 def warning_moments(snapshot: dict, due_at: datetime) -> list[datetime]:
     """The moments a clock warns, earliest first: due_at minus each of the rule's warn_before
-    (hours for hour rules; natural days otherwise, close enough for a reminder)."""
-    step = timedelta(hours=1) if snapshot.get("unit") == DeadlineUnit.HOURS else timedelta(days=1)
-    return sorted(due_at - n * step for n in snapshot.get("warn_before") or [] if n > 0)
+    (hours for hour rules; natural days otherwise, close enough for a reminder). For a rule
+    counted in days, 0 is "on the day": at the start of the last day, a day before its 24:00
+    (a follow-up date warns that morning, not at the moment it is missed)."""
+    hours = snapshot.get("unit") == DeadlineUnit.HOURS
+    step = timedelta(hours=1) if hours else timedelta(days=1)
+    befores = [n if n > 0 else 1 for n in snapshot.get("warn_before") or [] if n > 0 or not hours]
+    return sorted({due_at - n * step for n in befores})
 
 
 def next_warning(snapshot: dict, due_at: datetime, *, after: datetime) -> datetime | None:

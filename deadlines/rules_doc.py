@@ -347,8 +347,10 @@ def _warnings(rule) -> str:
     for n in sorted(rule.warn_before or [], reverse=True):
         if n > 0:
             warnings.append(f"{n} {step[0] if n == 1 else step[1]} before the end")
-        else:
+        elif rule.unit == DeadlineUnit.HOURS:
             warnings.append("0 (sends no warning)")
+        else:
+            warnings.append("on the day (at 00:00 of the last day)")
     return "; ".join(warnings) if warnings else "none"
 
 

@@ -102,6 +102,7 @@ def test_a_follow_up_date_runs_a_clock_until_that_day(alice, alice_case):
     )
     (follow,) = clocks(alice_case, rule__key="follow_up")
     assert follow.due_at == at(2026, 3, 10, 0, 0)  # 24:00 on 03-09
+    assert follow.warn_at == at(2026, 3, 9, 0, 0)  # "on the day": that morning
 
 
 def test_correcting_when_a_filing_happened_recomputes_its_clock(alice, alice_case):

@@ -102,3 +102,12 @@ def test_figures_match_the_table(rules):
         assert (rules[key].duration, rules[key].unit) == figures, key
     assert rules["court.filing_decision"].roll_over and rules["court.appeal"].roll_over
     assert rules["civil.limitation"].warn_before == [90, 30, 7]
+
+
+def test_every_shipped_rule_warns_before_it_runs_out(rules):
+    """Four rules shipped silent (exit review, arbitration, court filing, legal aid): a seller
+    heard of them only once they had run out."""
+    silent = [key for key, rule in rules.items() if rule.active and not rule.warn_before]
+    assert silent == []
+    for key in ("deposit.exit_review", "arbitration.accept", "court.filing_decision"):
+        assert rules[key].warn_before == [1], key

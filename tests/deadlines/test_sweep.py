@@ -2,6 +2,7 @@ import importlib
 import threading
 from datetime import UTC, datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -517,3 +518,17 @@ def test_a_clock_whose_case_is_being_changed_waits_for_the_next_run(
         holder.join()
 
     assert sweep_deadlines(now=NOW).breached == 1
+
+
+def test_on_the_day_warns_at_the_start_of_the_last_day():
+    """warn_before 0 ("on the day", a follow-up's) warns at 00:00 of the day, a day before
+    its 24:00 (it never warned: 0 was dropped); an hour rule has no such day."""
+    due = datetime(2026, 3, 10, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # 03-09 24:00
+    assert warning_moments({"unit": "until_date", "warn_before": [0]}, due) == [
+        due - timedelta(days=1)
+    ]
+    assert warning_moments({"unit": "natural_days", "warn_before": [2, 0]}, due) == [
+        due - timedelta(days=2),
+        due - timedelta(days=1),
+    ]
+    assert warning_moments({"unit": "hours", "warn_before": [0]}, due) == []
