@@ -504,3 +504,21 @@ def test_the_admin_shows_failed_deliveries_with_their_error(
         reverse("admin:notifications_notification_change", args=[given_up.pk]), secure=True
     )
     assert "550 no such user" in detail.text
+
+
+def test_the_email_names_who_is_waited_on_and_nothing_for_an_unknown_value(alice, alice_case):
+    """The deadline e-mail says who the clock waits on, with the field's label; a value outside
+    the choices (written around the services) leaves the line out rather than show the code."""
+    from notifications.delivery import render_email
+
+    deadline = _deadline(alice_case, due_at=NOW + timedelta(days=2))
+    notification = Notification.objects.create(
+        recipient=alice, case=alice_case, deadline=deadline, kind="deadline_warning"
+    )
+    alice.language = "en"
+    notification.recipient = alice
+    assert "Waiting on: The external body" in render_email(notification).body
+
+    Deadline.objects.filter(pk=deadline.pk).update(waiting_on="nobody_known")
+    notification.deadline.refresh_from_db()
+    assert "Waiting on" not in render_email(notification).body
