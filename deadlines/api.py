@@ -29,7 +29,7 @@ from cases.selectors import case_get_for
 from deadlines.choices import BreachAction, DeadlineState, DeadlineUnit, Trigger, WaitingOn
 from deadlines.models import Deadline, DeadlineRule
 from deadlines.selectors import deadline_get_for_staff
-from deadlines.services import (
+from deadlines.staff import (
     EXTEND_MAX_HOURS,
     EXTEND_MAX_WORKING_DAYS,
     REASON_MAX_LENGTH,

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.calendar import end_of_day
-from deadlines.services import REASON_MAX_LENGTH
+from deadlines.staff import REASON_MAX_LENGTH
 
 
 def _reason_field():

@@ -17,7 +17,7 @@ from deadlines.selectors import (
     deadlines_breached,
     deadlines_due_soon,
 )
-from deadlines.services import deadline_extend, deadline_staff_pause, deadline_staff_resume
+from deadlines.staff import deadline_extend, deadline_staff_pause, deadline_staff_resume
 from deadlines.templatetags.deadlines import clock_name
 
 # The dashboard's clocks: due within the next three days, and breached; ten of each.

@@ -24,7 +24,7 @@ from deadlines.calendar_services import calendar_override_delete, calendar_overr
 from deadlines.choices import DeadlineState
 from deadlines.models import CalendarOverride, Deadline, DeadlineRule
 from deadlines.recompute import clocks_recompute, recomputed_due
-from deadlines.services import deadline_extend
+from deadlines.staff import deadline_extend
 
 SH = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from cases.services import case_transition
 from channels.services import contact_log
 from deadlines.models import Deadline
-from deadlines.services import deadline_staff_pause
+from deadlines.staff import deadline_staff_pause
 from deadlines.sweep import sweep_deadlines
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -17,7 +17,7 @@ from cases.models import CaseEvent
 from cases.services import case_transition
 from config.errors import ConflictError, DomainError
 from deadlines.models import Deadline
-from deadlines.services import deadline_extend, deadline_staff_pause, deadline_staff_resume
+from deadlines.staff import deadline_extend, deadline_staff_pause, deadline_staff_resume
 from notifications.models import Notification
 
 SH = ZoneInfo("Asia/Shanghai")

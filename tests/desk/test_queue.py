@@ -15,7 +15,8 @@ from cases.search import business_zone
 from cases.services import case_transition
 from deadlines.choices import DeadlineState
 from deadlines.models import Deadline
-from deadlines.services import case_refresh_urgency, deadline_staff_pause
+from deadlines.services import case_refresh_urgency
+from deadlines.staff import deadline_staff_pause
 from deadlines.sweep import sweep_deadlines
 from desk.models import SavedView
 from tests.shipped import AppsAsMigrationsNameThem

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from cases.services import case_transition
 from channels.services import contact_log
 from deadlines.models import Deadline
-from deadlines.services import deadline_staff_pause
+from deadlines.staff import deadline_staff_pause
 from deadlines.sweep import sweep_deadlines
 from tests.conftest import PASSWORD
 from tests.shipped import ship_rules
