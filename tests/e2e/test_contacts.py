@@ -10,6 +10,7 @@ import os
 import re
 from importlib import import_module
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -68,20 +69,23 @@ def watch_for_problems(page: Page) -> list:
 def test_seller_logs_a_call_to_douyin_service_and_sees_it_waiting_for_a_reply(
     page: Page, live_server, alice, make_case, attach_file
 ):
-    case = make_case(alice, title="抖店退店后 2000 元保证金未退")
-    case_transition(actor=alice, case=case, to="filed", note="已在抖店后台提交退保证金申请")
-    attach_file(alice, case, "退店申请截图.png")
-    # An earlier exchange, so the timeline has history to merge with.
-    contact_log(
-        actor=alice,
-        case=case,
-        channel="in_app",
-        direction="inbound",
-        occurred_at=timezone.now() - datetime.timedelta(days=4),
-        body="douyin_shop",
-        filing_type="response_received",
-        summary="站内信：退店审核已通过，保证金将在 15 个工作日内原路退回。",
-    )
+    # The history happened minutes ago: the call logged below takes the form's "now", to the
+    # minute, and an upload in that same minute would otherwise be newer than it.
+    with mock.patch("cases.clock.now", return_value=timezone.now() - datetime.timedelta(minutes=5)):
+        case = make_case(alice, title="抖店退店后 2000 元保证金未退")
+        case_transition(actor=alice, case=case, to="filed", note="已在抖店后台提交退保证金申请")
+        attach_file(alice, case, "退店申请截图.png")
+        # An earlier exchange, so the timeline has history to merge with.
+        contact_log(
+            actor=alice,
+            case=case,
+            channel="in_app",
+            direction="inbound",
+            occurred_at=timezone.now() - datetime.timedelta(days=4),
+            body="douyin_shop",
+            filing_type="response_received",
+            summary="站内信：退店审核已通过，保证金将在 15 个工作日内原路退回。",
+        )
     problems = watch_for_problems(page)
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, "alice")
