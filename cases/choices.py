@@ -56,6 +56,15 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class DecisionResult(models.TextChoices):
+    """What the platform decided when a case entered "decided": the appeal window runs against
+    a rejection or partial grant, a refund's arrival clock against a grant."""
+
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REJECTED = "rejected", _("Rejected")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Case created")
     STATUS_CHANGED = "status_changed", _("Status changed")

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import CaseKind, Outcome, PartyRole, Platform, Priority, Status
+from cases.choices import CaseKind, DecisionResult, Outcome, PartyRole, Platform, Priority, Status
 from cases.search import SearchField
 from cases.services import NOTE_MAX_LENGTH
 from config.errors import DomainError
@@ -175,6 +175,21 @@ class TransitionForm(forms.Form):
         choices=_with_blank(Outcome.choices, _("How did it end?")),
     )
     amount_recovered = _amount(_("Amount recovered"))
+    decision_result = forms.ChoiceField(
+        label=_("What did the platform decide?"),
+        required=False,
+        choices=_with_blank(DecisionResult.choices, _("Choose…")),
+    )
+    decision_notified_at = forms.DateTimeField(
+        label=_("When were you notified?"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "The appeal window counts from this moment. Leave it empty for the time the "
+            "decision was logged as a contact, or now."
+        ),
+    )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -182,6 +197,9 @@ class TransitionForm(forms.Form):
         if data["to"] == Status.RESOLVED:
             kwargs["outcome"] = data["outcome"] or None
             kwargs["amount_recovered"] = data["amount_recovered"]
+        if data["to"] == Status.DECIDED:
+            kwargs["decision_result"] = data["decision_result"] or None
+            kwargs["decision_notified_at"] = data["decision_notified_at"]
         return kwargs
 
 

@@ -13,7 +13,7 @@ in PAGES adds its part of the page's template context.
 
 Why a table and not Django signals: a signal's receivers are found only by searching the whole
 project and run in import order, and a failing one is easy to swallow. Here every call from
-`cases` up into the apps above is in these two tables, read top to bottom; the functions are
+`cases` up into the apps above is in these tables, read top to bottom; the functions are
 named by dotted path because importing them here would turn the layers upside down.
 `tests/cases/test_hooks.py` imports every entry and checks that it takes the arguments its
 moment passes.
@@ -69,6 +69,14 @@ PAGES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# What `cases` asks of the apps above it, by name: the answer's function, called with keywords.
+QUERIES: dict[str, str] = {
+    # (case, after) -> datetime | None: when the platform's decision a case is entering
+    # "decided" with reached the seller, from the contacts: the latest decision received from
+    # the platform after `after` (the previous decision's notification, or None).
+    "decision_announced_at": "channels.selectors.decision_announced_at",
+}
+
 
 @cache
 def _resolve(path: str) -> Callable[..., Any]:
@@ -81,6 +89,11 @@ def react(moment: str, **kwargs: Any) -> None:
         raise TypeError(f"{moment} passes {sorted(MOMENTS[moment])}, not {sorted(kwargs)}")
     for path in REACTIONS[moment]:
         _resolve(path)(**kwargs)
+
+
+def ask(query: str, **kwargs: Any) -> Any:
+    """The answer of the function QUERIES names for `query`."""
+    return _resolve(QUERIES[query])(**kwargs)
 
 
 def page_context(page: str, request, case, context: dict) -> dict:

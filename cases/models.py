@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import clock
 from cases.choices import (
     CaseKind,
+    DecisionResult,
     EventKind,
     Outcome,
     PartyRole,
@@ -38,6 +39,13 @@ class Case(models.Model):
         _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # The platform's (last) decision: set when the case enters "decided", kept afterwards as
+    # history. "" for a case decided before results were recorded: its clocks run as they did.
+    decision_result = models.CharField(
+        _("decision"), max_length=16, choices=DecisionResult.choices, blank=True
+    )
+    # When the seller was notified of it: the appeal window and the refund clock count from it.
+    decision_notified_at = models.DateTimeField(_("decision notified at"), null=True, blank=True)
     amount_claimed = models.DecimalField(
         _("amount claimed"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -119,6 +127,10 @@ class Case(models.Model):
                     | (~Q(status__in=CLOSED) & Q(outcome=""))
                 ),
                 name="cases_case_outcome_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_result="") | Q(decision_result__in=DecisionResult.values),
+                name="cases_case_decision_result_valid",
             ),
             models.CheckConstraint(
                 condition=Q(amount_claimed__isnull=True) | Q(amount_claimed__gte=0),

@@ -14,9 +14,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import clock
-from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Priority, Status
+from cases.choices import (
+    CaseKind,
+    DecisionResult,
+    EventKind,
+    Outcome,
+    PartyRole,
+    Priority,
+    Status,
+)
 from cases.counts import status_count_move
-from cases.hooks import react
+from cases.hooks import ask, react
 from cases.kinds import KINDS, details_form_for
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import REFERENCE_PREFIX, Case, CaseEvent, ReferenceSequence
@@ -238,6 +246,31 @@ def check_note(note: str | None) -> str:
     return note
 
 
+# A clock a few minutes fast (a phone's "now" sent as the notification moment) is not the future.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def _decision_notified(
+    case: Case, notified_at: datetime.datetime | None, now: datetime.datetime
+) -> datetime.datetime:
+    """When the seller was told of the decision: as given, else the moment the platform's
+    decision was logged as a contact (the latest since the previous decision), else now."""
+    if notified_at is None:
+        return ask("decision_announced_at", case=case, after=case.decision_notified_at) or now
+    if notified_at.tzinfo is None or notified_at.utcoffset() is None:
+        raise DomainError(
+            _("Give the time zone of the notification time."), field="decision_notified_at"
+        )
+    if notified_at > now + CLOCK_SKEW:
+        raise DomainError(
+            _("The decision cannot have been notified in the future."),
+            field="decision_notified_at",
+        )
+    if notified_at.date() < datetime.date(2000, 1, 1):
+        raise DomainError(_("Enter a date after 2000-01-01."), field="decision_notified_at")
+    return notified_at
+
+
 @transaction.atomic
 def case_transition(
     *,
@@ -247,12 +280,16 @@ def case_transition(
     note: str = "",
     outcome: str | None = None,
     amount_recovered: Any = None,
+    decision_result: str | None = None,
+    decision_notified_at: datetime.datetime | None = None,
 ) -> Case:
     """Move a case to another status, as the lifecycle table allows.
 
     1. Lock the case row and read its current status (never act on a stale one).
     2. Check the move against the table; staff-only moves need staff.
-    3. Resolving needs an outcome; withdrawing records one; reopening clears it.
+    3. Resolving needs an outcome; withdrawing records one; reopening clears it. Entering
+       "decided" needs the decision's result, and records when it was notified (the appeal
+       window and the refund clock count from then, not from the move).
     4. Save and write the status event with the note.
     5. Tell the people concerned; start, pause, resume or settle the clocks the move affects
        (cases.hooks.REACTIONS).
@@ -277,6 +314,11 @@ def case_transition(
         )
     if to != Status.RESOLVED and (outcome or amount_recovered not in (None, "")):
         raise DomainError(_("An outcome is only given when resolving a case."), field="outcome")
+    if to != Status.DECIDED and (decision_result or decision_notified_at):
+        raise DomainError(
+            _("A decision is only recorded when the case moves to “decided”."),
+            field="decision_result",
+        )
 
     changes: dict[str, dict] = {}
     now = clock.now()
@@ -294,6 +336,19 @@ def case_transition(
                 "new": _jsonable(recovered),
             }
             case.amount_recovered = recovered
+    elif to == Status.DECIDED:
+        if decision_result not in DecisionResult.values:
+            raise DomainError(
+                _("Say what the platform decided: granted, partly granted or rejected."),
+                field="decision_result",
+            )
+        notified = _decision_notified(case, decision_notified_at, now)
+        changes["decision_result"] = {"old": case.decision_result, "new": decision_result}
+        changes["decision_notified_at"] = {
+            "old": _jsonable(case.decision_notified_at),
+            "new": notified.isoformat(),
+        }
+        case.decision_result, case.decision_notified_at = decision_result, notified
     elif to == Status.WITHDRAWN:
         case.outcome = Outcome.WITHDRAWN
     elif current in CLOSED:
@@ -302,7 +357,17 @@ def case_transition(
     case.closed_at = now if to in CLOSED else None
     case.status = to
     case.updated_at = now
-    case.save(update_fields=["status", "outcome", "amount_recovered", "closed_at", "updated_at"])
+    case.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "amount_recovered",
+            "decision_result",
+            "decision_notified_at",
+            "closed_at",
+            "updated_at",
+        ]
+    )
     status_count_move(from_status=current, to_status=to)  # the staff queue's counts
     event = CaseEvent.objects.create(
         case=case,

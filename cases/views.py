@@ -250,9 +250,14 @@ def _show_domain_error(error: DomainError, form, details=None) -> None:
         form.add_error(None, error.message)
 
 
+# Moves with a form of their own (what was decided; how it ended) rather than a button.
+_FORM_MOVES = {Status.DECIDED: "decide_%s", Status.RESOLVED: "resolve_%s"}
+
+
 def _transition_auto_id(to) -> str:
-    # The page has two move forms with the same field names: the buttons' and the resolving one.
-    return "resolve_%s" if to == Status.RESOLVED else "id_%s"
+    # The page has three move forms with the same field names: the buttons', the decision's
+    # and the resolving one.
+    return _FORM_MOVES.get(to, "id_%s")
 
 
 def render_case_page(request, case, *, status=200, **forms) -> HttpResponse:
@@ -262,21 +267,28 @@ def render_case_page(request, case, *, status=200, **forms) -> HttpResponse:
     transition_form = forms.pop("transition_form", None)
     targets = allowed_targets(case.status, is_staff=request.user.is_support_staff)
     failed_to = transition_form["to"].value() if transition_form is not None else None
-    # A rejected resolve is shown in the resolve form, unless resolving is no longer on offer
-    # (a stale page): then the note typed goes back into the form that is.
-    resolving = failed_to == Status.RESOLVED and Status.RESOLVED in targets
+    # A rejected decision or resolve is shown in its own form, unless that move is no longer on
+    # offer (a stale page): then the note typed goes back into the form that is.
+    redisplay = failed_to if failed_to in _FORM_MOVES and failed_to in targets else None
+
+    def form_for(to):
+        if redisplay == to:
+            return transition_form
+        return TransitionForm(auto_id=_transition_auto_id(to))
+
     context = {
         "case": case,
         "targets": [
-            {"value": t, "label": Status(t).label} for t in targets if t != Status.RESOLVED
+            {"value": t, "label": Status(t).label} for t in targets if t not in _FORM_MOVES
         ],
+        "can_decide": Status.DECIDED in targets,
         "can_resolve": Status.RESOLVED in targets,
         "transition_form": transition_form,
-        "move_form": transition_form if transition_form and not resolving else TransitionForm(),
-        "resolve_form": transition_form
-        if resolving
-        else TransitionForm(auto_id=_transition_auto_id(Status.RESOLVED)),
-        "resolving": resolving,
+        "move_form": transition_form if transition_form and not redisplay else TransitionForm(),
+        "decide_form": form_for(Status.DECIDED),
+        "resolve_form": form_for(Status.RESOLVED),
+        "deciding": redisplay == Status.DECIDED,
+        "resolving": redisplay == Status.RESOLVED,
         "note_form": forms.pop("note_form", None) or NoteForm(),
         **{name: form for name, form in forms.items() if form is not None},
     }

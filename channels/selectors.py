@@ -3,17 +3,31 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from cases import clock
-from cases.choices import EventKind
+from cases.choices import EventKind, FilingType
 from cases.models import Case, CaseEvent
 from cases.selectors import case_get_for, case_timeline
-from channels.choices import Direction
+from channels.choices import BodyKind, Direction
 from channels.models import ChannelEntry, ExternalBody
 from evidence.models import EvidenceItem
+
+
+def decision_announced_at(*, case: Case, after: datetime | None) -> datetime | None:
+    """When the platform's latest decision on the case reached the seller, as logged: a
+    decision received from the platform (its own desk, or no body named) after `after`.
+    (cases.hooks.QUERIES: the default notification moment of a case entering "decided".)"""
+    contacts = ChannelEntry.objects.filter(
+        Q(body__isnull=True) | Q(body__kind=BodyKind.PLATFORM),
+        case=case,
+        filing_type=FilingType.DECISION_RECEIVED,
+    )
+    if after is not None:
+        contacts = contacts.filter(occurred_at__gt=after)
+    return contacts.order_by("-occurred_at", "-id").values_list("occurred_at", flat=True).first()
 
 
 def contacts_for_case(*, case: Case, channel: str | None = None) -> QuerySet[ChannelEntry]:

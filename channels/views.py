@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cases.choices import FilingType, Status
+from cases.choices import DecisionResult, FilingType, Status
 from cases.forms import add_domain_error
 from cases.lifecycle import CLOSED
 from cases.selectors import case_get_for
@@ -95,7 +95,11 @@ def _suggestion(request, case, contacts) -> dict | None:
     target = suggested_status(actor=request.user, case=case, entry=entry)
     if target is None:
         return None
-    return {"status": target, "label": Status(target).label, "contact": entry}
+    suggestion = {"status": target, "label": Status(target).label, "contact": entry}
+    if target == Status.DECIDED:
+        # One button per result: the decision's notification moment is the contact's.
+        suggestion["decisions"] = DecisionResult.choices
+    return suggestion
 
 
 def _routes(case, directory, contacts) -> list[dict]:

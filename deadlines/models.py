@@ -48,9 +48,16 @@ class DeadlineRule(models.Model):
     case_kinds = models.JSONField(_("case kinds"), default=list, blank=True)
     platforms = models.JSONField(_("platforms"), default=list, blank=True)
     priority = models.CharField(_("priority"), max_length=16, blank=True)
+    # For rules started by entering "decided": the decision results it runs against (the
+    # appeal window against a rejection, a refund's arrival against a grant).
+    decision_results = models.JSONField(_("decision results"), default=list, blank=True)
     duration = models.PositiveIntegerField(_("duration"))
     unit = models.CharField(_("unit"), max_length=16, choices=DeadlineUnit.choices)
     roll_over = models.BooleanField(_("rolls over a rest day"), default=False)
+    # Why the rule rolls over or not (民法典 第二百零三、二百零四条; a platform's own period does
+    # not), shown with the clock and in docs/deadline-rules.md.
+    roll_over_reason = models.CharField(_("why (English)"), max_length=500, blank=True)
+    roll_over_reason_zh = models.CharField(_("why (Chinese)"), max_length=500, blank=True)
     # Warnings before the due moment, in the rule's unit (hours for hour rules, days otherwise).
     warn_before = models.JSONField(_("warn before"), default=list, blank=True)
     on_breach = models.JSONField(_("on breach"), default=list, blank=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import translation
 
-from cases.choices import CaseKind, Platform, Priority, Status
+from cases.choices import CaseKind, DecisionResult, Platform, Priority, Status
 from deadlines.choices import BreachAction, DeadlineUnit, Trigger, WaitingOn
 
 if TYPE_CHECKING:
@@ -209,6 +209,11 @@ def _short_trigger(rule, labels: _Labels) -> str:
     elif rule.trigger == Trigger.STATUS_ENTERED:
         statuses = " or ".join(_choice_label(Status, s) for s in rule.trigger_statuses)
         text = f"case enters {statuses}"
+        if rule.decision_results:
+            results = " or ".join(
+                _choice_label(DecisionResult, r).lower() for r in rule.decision_results
+            )
+            text += f" ({results}), from the notification"
     elif rule.trigger == Trigger.CONTACT_LOGGED:
         filing = labels.filing_types.get(rule.trigger_filing_type) or rule.trigger_filing_type
         text = f"{filing or 'contact'} logged"
@@ -219,6 +224,10 @@ def _short_trigger(rule, labels: _Labels) -> str:
         text = f"date in details: {field}"
     else:
         text = rule.trigger
+    if rule.trigger != Trigger.DETAIL_DATE and rule.trigger_detail:
+        text += ", or the date in details: " + (
+            labels.details.get(rule.trigger_detail) or rule.trigger_detail
+        )
     narrower = [
         *(_choice_label(CaseKind, k) for k in rule.case_kinds),
         *(_choice_label(Platform, p) for p in rule.platforms),
@@ -287,13 +296,32 @@ def _trigger(rule, labels: _Labels) -> str:
         )
     if rule.trigger == Trigger.STATUS_ENTERED:
         statuses = " or ".join(_choice(Status, s) for s in rule.trigger_statuses) or "no status"
+        if Status.DECIDED in rule.trigger_statuses:
+            results = " or ".join(_choice(DecisionResult, r) for r in rule.decision_results)
+            return (
+                f"the case enters {statuses}"
+                + (f" with the platform's decision {results}" if results else "")
+                + ". The clock runs from when the seller was notified of the decision: the "
+                "moment given with the move, else the platform's decision logged as a contact "
+                "(the latest since the previous decision), else the move. A case decided "
+                "before results were recorded starts it whatever was decided, and its clock "
+                "says so."
+            )
         return f"the case enters {statuses}. The clock runs from that moment."
     if rule.trigger == Trigger.CONTACT_LOGGED:
         bodies = " or ".join(labels.body(slug) for slug in rule.trigger_bodies) or "any"
-        return (
+        text = (
             f"a contact is logged: filing type {labels.filing_type(rule.trigger_filing_type)}; "
             f"body {bodies}. The clock runs from when the contact happened."
         )
+        if rule.trigger_detail:
+            text += (
+                f" Or, before any such contact, from the date in the case details "
+                f"{labels.detail(rule.trigger_detail)}: the seller typing the date the facts "
+                "happened starts the clock from that date (a later contact of this filing "
+                "restarts it from the contact)."
+            )
+        return text
     if rule.trigger == Trigger.DETAIL_DATE:
         return (
             f"a date in the case details, {labels.detail(rule.trigger_detail)}. The clock runs "
@@ -333,7 +361,10 @@ def _counting(rule) -> str:
         )
     else:
         return f"`{rule.unit}`"
-    return f"{text}. {ROLLS if rule.roll_over else STAYS}"
+    text = f"{text}. {ROLLS if rule.roll_over else STAYS}"
+    if rule.roll_over_reason:
+        text += f" Why: {rule.roll_over_reason}"
+    return text
 
 
 def _ordinal(n: int) -> str:

@@ -112,6 +112,12 @@ def _matches(rule: DeadlineRule, case: Case) -> bool:
         (not rule.case_kinds or case.kind in rule.case_kinds)
         and (not rule.platforms or case.platform in rule.platforms)
         and (not rule.priority or case.priority == rule.priority)
+        # A decision recorded before results were ("") starts every decided clock, as before.
+        and (
+            not rule.decision_results
+            or not case.decision_result
+            or case.decision_result in rule.decision_results
+        )
     )
 
 
@@ -252,7 +258,8 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
     2. Entering info_requested pauses the platform's clocks; leaving it resumes them and meets
        the seller's reply clock.
     3. Otherwise the clocks the previous status started were answered by this move: met.
-    4. Clocks of rules triggered by the new status start now.
+    4. Clocks of rules triggered by the new status start now; entering "decided", from when
+       the decision was notified (the appeal window runs from the notification, not the move).
     """
     now = clock.now()
     open_clocks = list(
@@ -301,8 +308,11 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
         and _matches(rule, case)
         and rule.pk not in still_open
     ]
+    start = now
+    if to_status == Status.DECIDED and case.decision_notified_at is not None:
+        start = case.decision_notified_at
     for rule in _most_specific(rules):
-        deadline_start(case=case, rule=rule, start=now)
+        deadline_start(case=case, rule=rule, start=start)
     case_refresh_urgency([case.pk])
 
 

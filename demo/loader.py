@@ -53,7 +53,7 @@ STEP_KEYS = {
         {"direction", "body", "counterpart", "external_reference", "occurred_at"}
         | {"follow_up_on", "evidence"},
     ),
-    "transition": ({"to"}, {"note", "outcome", "amount_recovered"}),
+    "transition": ({"to"}, {"note", "outcome", "amount_recovered", "decision_result"}),
     "note": ({"note"}, set()),
     "message": ({"text"}, set()),
 }
@@ -258,6 +258,7 @@ def _case(spec: dict, users: dict[str, User], *, where: str) -> int:
                     note=step.get("note", ""),
                     outcome=step.get("outcome"),
                     amount_recovered=step.get("amount_recovered"),
+                    decision_result=step.get("decision_result"),
                 )
             elif step["do"] == "note":
                 case_add_note(actor=actor, case=case, note=step["note"])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from cases.choices import Priority, Status
+from cases.choices import DecisionResult, Priority, Status
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case
 from cases.services import case_transition, case_update, check_note
@@ -114,7 +114,7 @@ def _clean_references(references) -> list[str]:
     return list(seen)
 
 
-def _check_arguments(*, action, assignee, priority, status) -> None:
+def _check_arguments(*, action, assignee, priority, status, decision_result) -> None:
     if action not in Action.values:
         raise DomainError(
             _("Unknown action “%(action)s”. Choose one of: %(allowed)s.")
@@ -136,13 +136,28 @@ def _check_arguments(*, action, assignee, priority, status) -> None:
         )
     elif status == Status.RESOLVED:
         raise DomainError(_("Resolve cases one at a time: each needs its outcome."), field="status")
+    elif status == Status.DECIDED and decision_result not in DecisionResult.values:
+        raise DomainError(
+            _(
+                "Say what the platform decided for these cases: granted, partly granted or "
+                "rejected."
+            ),
+            field="decision_result",
+        )
+    if decision_result and (action != Action.STATUS or status != Status.DECIDED):
+        raise DomainError(
+            _("A decision is only recorded when the cases move to “decided”."),
+            field="decision_result",
+        )
 
 
 def _lower(label) -> str:
     return str(label).lower()
 
 
-def _apply_one(*, actor, case, action, assignee, priority, status, note) -> tuple[str, Case]:
+def _apply_one(
+    *, actor, case, action, assignee, priority, status, decision_result, note
+) -> tuple[str, Case]:
     """Change one case whose row the caller has locked: ("", the changed case) when done,
     else (why not, the case as it is)."""
     if action == Action.ASSIGN:
@@ -162,7 +177,10 @@ def _apply_one(*, actor, case, action, assignee, priority, status, note) -> tupl
             # Over: "already resolved" says more than "not allowed from …".
             return _("already %(status)s") % {"status": _lower(Status(case.status).label)}, case
         return _("not allowed from “%(status)s”") % {"status": Status(case.status).label}, case
-    return "", case_transition(actor=actor, case=case, to=status, note=note)
+    # Each case's notification moment is its own: its logged decision, else now.
+    return "", case_transition(
+        actor=actor, case=case, to=status, note=note, decision_result=decision_result
+    )
 
 
 def bulk_apply(
@@ -173,6 +191,7 @@ def bulk_apply(
     assignee: User | None = None,
     priority: str | None = None,
     status: str | None = None,
+    decision_result: str | None = None,
     note: str = "",
 ) -> BulkResult:
     """Apply one action to the cases with these references, each on its own.
@@ -188,7 +207,13 @@ def bulk_apply(
        its reason; the other cases keep their changes.
     """
     require_staff(actor)
-    _check_arguments(action=action, assignee=assignee, priority=priority, status=status)
+    _check_arguments(
+        action=action,
+        assignee=assignee,
+        priority=priority,
+        status=status,
+        decision_result=decision_result,
+    )
     note = check_note(note)
     if note and action == Action.PRIORITY:
         # case_update's edit event has no note; better refused than quietly lost.
@@ -215,6 +240,7 @@ def bulk_apply(
                     assignee=assignee,
                     priority=priority,
                     status=status,
+                    decision_result=decision_result,
                     note=note,
                 )
         except DomainError as error:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases.choices import Priority, Status
+from cases.choices import DecisionResult, Priority, Status
 from cases.forms import add_domain_error
 from cases.models import Case
 from cases.selectors import case_get_for
@@ -68,6 +68,11 @@ class BulkForm(forms.Form):
     )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), required=False, choices=_with_blank(Status.choices)
+    )
+    decision_result = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        required=False,
+        choices=_with_blank(DecisionResult.choices),
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=NOTE_MAX_LENGTH)
 
@@ -164,6 +169,9 @@ def bulk(request):
                 assignee=_assignee(data["assignee"]) if data["action"] == Action.ASSIGN else None,
                 priority=data["priority"] or None,
                 status=data["status"] or None,
+                decision_result=(data["decision_result"] or None)
+                if data["action"] == Action.STATUS
+                else None,
                 note=data["note"],
             )
         except DomainError as error:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from cases.api.serializers import ChoiceField, StrictInputSerializer
-from cases.choices import Priority, Status
+from cases.choices import DecisionResult, Priority, Status
 from cases.services import NOTE_MAX_LENGTH
 from desk.bulk import MAX_SELECTION, REFERENCE_MAX_LENGTH, Action
 
@@ -73,6 +73,14 @@ class BulkSerializer(_Strict):
         help_text=gettext_lazy(
             "The status to move to, where the lifecycle allows; not resolved (each needs "
             "its outcome)."
+        ),
+    )
+    decision_result = ChoiceField(
+        choices=DecisionResult.choices,
+        required=False,
+        help_text=gettext_lazy(
+            "What the platform decided: required when `status` is decided, not allowed "
+            "otherwise. Each case's notification moment is its logged decision, else now."
         ),
     )
     note = _note_field()

@@ -20,9 +20,17 @@ class AppsAsMigrationsNameThem:
         return current_apps.get_model(*where)
 
 
+# Every migration that ships or edits rule rows, in order, with its forward function.
+RULE_MIGRATIONS = [
+    ("cases.migrations.0006_deadline_rules", "ship_rules"),
+    ("deadlines.migrations.0003_every_rule_warns", "forwards"),
+    ("deadlines.migrations.0005_decision_rules", "forwards"),
+]
+
+
 def ship_rules() -> None:
-    rules = importlib.import_module("cases.migrations.0006_deadline_rules")
-    rules.ship_rules(AppsAsMigrationsNameThem(), None)
+    for module, function in RULE_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(AppsAsMigrationsNameThem(), None)
 
 
 def ship_bodies() -> None:

@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import CaseKind, EventKind, Outcome, PartyRole, Platform, Priority, Status
+from cases.choices import (
+    CaseKind,
+    DecisionResult,
+    EventKind,
+    Outcome,
+    PartyRole,
+    Platform,
+    Priority,
+    Status,
+)
 from cases.kinds import KINDS
 from cases.models import Case, CaseEvent
 from cases.services import NOTE_MAX_LENGTH
@@ -204,6 +213,8 @@ class CaseListSerializer(serializers.ListSerializer):
             "status": case.status,
             "priority": case.priority,
             "outcome": case.outcome or None,
+            "decision_result": case.decision_result or None,
+            "decision_notified_at": _datetime(case.decision_notified_at, tz),
             "amount_claimed": (
                 None if amount_claimed is None else _AMOUNT.to_representation(amount_claimed)
             ),
@@ -232,6 +243,22 @@ class CaseSerializer(serializers.ModelSerializer):
         choices=Outcome.choices,
         read_only=True,
         help_text=gettext_lazy("How the case ended; null while open."),
+    )
+    decision_result = OptionalChoiceField(
+        choices=DecisionResult.choices,
+        read_only=True,
+        help_text=gettext_lazy(
+            "The platform's latest decision: granted, partly_granted or rejected; null before "
+            "a decision, or for a case decided before results were recorded."
+        ),
+    )
+    decision_notified_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "When the seller was notified of that decision: the appeal window and the refund "
+            "clock count from it."
+        ),
     )
     details = DetailsField(read_only=True)
     owner = serializers.CharField(
@@ -268,6 +295,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "status",
             "priority",
             "outcome",
+            "decision_result",
+            "decision_notified_at",
             "amount_claimed",
             "amount_recovered",
             "currency",
@@ -441,6 +470,20 @@ class TransitionSerializer(StrictInputSerializer):
         help_text=gettext_lazy("Required when moving to resolved; not allowed otherwise."),
     )
     amount_recovered = _money()
+    decision_result = ChoiceField(
+        choices=DecisionResult.choices,
+        required=False,
+        help_text=gettext_lazy(
+            "What the platform decided. Required when moving to decided; not allowed otherwise."
+        ),
+    )
+    decision_notified_at = serializers.DateTimeField(
+        required=False,
+        help_text=gettext_lazy(
+            "When you were notified of the decision (moving to decided only). Default: when "
+            "the decision received from the platform was logged as a contact, else now."
+        ),
+    )
 
     def unexpected_field_message(self, name: str) -> str:
         return _("Unknown field. Fields you can set: %(fields)s.") % {

@@ -145,6 +145,15 @@ TRANSITION_EXAMPLE = OpenApiExample(
     request_only=True,
     value={"to": "filed", "note": "已在抖店后台提交保证金退还申请，工单号 TK-20261012-0042。"},
 )
+DECIDED_EXAMPLE = OpenApiExample(
+    "Decided: the platform rejected the appeal",
+    request_only=True,
+    value={
+        "to": "decided",
+        "decision_result": "rejected",
+        "decision_notified_at": "2026-10-20T09:30:00+08:00",
+    },
+)
 RESOLVE_EXAMPLE = OpenApiExample(
     "Resolved, partly won",
     request_only=True,
@@ -313,11 +322,14 @@ class CaseTransitionView(CaseAPIView):
         summary=gettext_lazy("Move a case to another status"),
         description=gettext_lazy(
             "Follows the lifecycle table. A move the table does not allow answers 409 with "
-            "the statuses the case can move to in `allowed`."
+            "the statuses the case can move to in `allowed`. Moving to `decided` records the "
+            "platform's decision (`decision_result`) and when you were notified of it: the "
+            "appeal window runs against a rejection or partial grant, the refund clock "
+            "against a grant, both from the notification."
         ),
         parameters=[REFERENCE, ETAG_HEADER],
         request=TransitionSerializer,
-        examples=[TRANSITION_EXAMPLE, RESOLVE_EXAMPLE],
+        examples=[TRANSITION_EXAMPLE, DECIDED_EXAMPLE, RESOLVE_EXAMPLE],
         responses={
             200: CaseSerializer,
             409: OpenApiResponse(

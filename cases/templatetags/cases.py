@@ -5,6 +5,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms, template
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +117,10 @@ def _case_value(name: str, value, currency: str) -> str:
         return choice_label(field.choices, value)
     if name.startswith("amount_"):
         return money(value, currency)
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "Y-m-d H:i")
     return str(value)
 
 

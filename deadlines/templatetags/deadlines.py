@@ -11,11 +11,12 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import clock
-from cases.choices import Priority
+from cases.choices import FilingType, Priority, Status
 from cases.formats import format_due
+from cases.kinds import details_field_labels
 from cases.templatetags.cases import choice_label
 from deadlines.calendar import Calendar, end_of_day, region_zone
-from deadlines.choices import DeadlineState, DeadlineUnit, WaitingOn
+from deadlines.choices import DeadlineState, DeadlineUnit, Trigger, WaitingOn
 from deadlines.models import Deadline
 
 register = template.Library()
@@ -149,6 +150,45 @@ def _counting_text(snapshot: dict) -> str:
     return text
 
 
+def _basis_text(deadline: Deadline, zone) -> tuple[str, bool]:
+    """What the clock counts from, in a sentence, and whether that start is uncertain (a
+    decision recorded before decisions had results)."""
+    snapshot, case = deadline.rule_snapshot or {}, deadline.case
+    started = format_due(deadline.started_at, zone)
+    trigger = snapshot.get("trigger")
+    if trigger == Trigger.STATUS_ENTERED and Status.DECIDED in (
+        snapshot.get("trigger_statuses") or []
+    ):
+        if not case.decision_result:
+            return gettext(
+                "The platform's decision was recorded before Recourse asked for its result, so "
+                "this clock started when the case was moved to “decided” (%(started)s), "
+                "whatever was decided. Check that it applies to your decision."
+            ) % {"started": started}, True
+        return gettext(
+            "Counted from when you were notified of the platform's decision (%(result)s): "
+            "%(started)s."
+        ) % {"result": case.get_decision_result_display(), "started": started}, False
+    if deadline.contact_id is not None:
+        return gettext("Counted from the contact you logged (%(filing)s): %(started)s.") % {
+            "filing": choice_label(FilingType.choices, deadline.contact.filing_type),
+            "started": started,
+        }, False
+    detail = snapshot.get("trigger_detail")
+    if detail:
+        label = details_field_labels(case.kind).get(detail, detail)
+        day = deadline.started_at.astimezone(region_zone()).date().isoformat()
+        return gettext("Counted from the date in the case details: %(label)s, %(day)s.") % {
+            "label": label,
+            "day": day,
+        }, False
+    if trigger == Trigger.STATUS_ENTERED:
+        return gettext("Counted from when the case entered its status: %(started)s.") % {
+            "started": started
+        }, False
+    return "", False
+
+
 def clock_info(deadline: Deadline, *, now: datetime, viewer, cal: Calendar) -> dict:
     """Everything the page shows about one clock, in the user's language and time zone:
     name, who waits on whom, due moment, what is left (working time for working-day rules),
@@ -181,6 +221,8 @@ def clock_info(deadline: Deadline, *, now: datetime, viewer, cal: Calendar) -> d
         "soon": False,
         "runs": "",
     }
+    if info["open"]:
+        info["basis"], info["basis_uncertain"] = _basis_text(deadline, zone)
     if deadline.provisional:
         # A due moment at 00:00 is the 24:00 end of the day before.
         last_moment = deadline.due_at - timedelta(microseconds=1)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from cases.choices import CaseKind, Platform, Priority, Status
+from cases.choices import CaseKind, DecisionResult, Platform, Priority, Status
 from desk.assignment import staff_members as _staff_members
 from desk.selectors import QueueRow
 
@@ -29,6 +29,7 @@ def bulk_choices() -> dict:
     return {
         "priorities": Priority.choices,
         "statuses": [(value, label) for value, label in Status.choices if value != Status.RESOLVED],
+        "decisions": DecisionResult.choices,
     }
 
 

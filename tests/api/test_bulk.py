@@ -27,7 +27,9 @@ def dave(make_user):
 def _resolved(make_case, owner, staff):
     case = make_case(owner)
     for to in ("filed", "decided"):
-        case_transition(actor=staff, case=case, to=to)
+        case_transition(
+            actor=staff, case=case, to=to, decision_result="granted" if to == "decided" else None
+        )
     case_transition(actor=staff, case=case, to="resolved", outcome="lost")
     return case
 
@@ -51,6 +53,7 @@ def test_a_mixed_selection_answers_per_case(carol_api, alice, bob, carol, make_c
             "action": "status",
             "references": [c.reference for c in filed + resolved],
             "status": "decided",
+            "decision_result": "rejected",
             "note": "平台已答复",
         },
         format="json",

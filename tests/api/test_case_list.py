@@ -32,6 +32,8 @@ def test_case_json_is_exactly_the_contract(alice_api, alice, make_case):
         "status",
         "priority",
         "outcome",
+        "decision_result",
+        "decision_notified_at",
         "amount_claimed",
         "amount_recovered",
         "currency",
@@ -49,6 +51,8 @@ def test_case_json_is_exactly_the_contract(alice_api, alice, make_case):
     assert row["party_role"] == "merchant"
     assert row["status"] == "draft"
     assert row["outcome"] is None
+    assert row["decision_result"] is None
+    assert row["decision_notified_at"] is None
     assert row["amount_claimed"] == "2000.00"
     assert row["amount_recovered"] is None
     assert row["currency"] == "CNY"

@@ -13,7 +13,8 @@ def move(client, case, **body):
 
 def test_owner_moves_a_case_through_its_lifecycle_with_notes(alice_api, alice, alice_case):
     for to in ("filed", "in_review", "decided", "appealed"):
-        response = move(alice_api, alice_case, to=to, note=f"→ {to}")
+        extra = {"decision_result": "rejected"} if to == "decided" else {}
+        response = move(alice_api, alice_case, to=to, note=f"→ {to}", **extra)
         assert response.status_code == 200, response.content
         assert response.json()["status"] == to
         assert response["ETag"]
@@ -48,7 +49,12 @@ def test_unknown_status_is_a_400_naming_the_statuses(alice_api, alice_case):
 
 def test_resolving_needs_an_outcome_and_records_the_amount(alice_api, alice, alice_case):
     for to in ("filed", "decided"):
-        case_transition(actor=alice, case=alice_case, to=to)
+        case_transition(
+            actor=alice,
+            case=alice_case,
+            to=to,
+            decision_result="granted" if to == "decided" else None,
+        )
     response = move(alice_api, alice_case, to="resolved")
     assert response.status_code == 400
     assert response.json()["field"] == "outcome"

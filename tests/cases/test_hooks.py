@@ -54,3 +54,8 @@ def test_a_failing_reaction_rolls_the_move_back(alice, make_case, monkeypatch):
 
     assert Case.objects.get(pk=case.pk).status == "draft"
     assert not CaseEvent.objects.filter(case=case, kind="status_changed").exists()
+
+
+@pytest.mark.parametrize("query, path", list(hooks.QUERIES.items()))
+def test_every_query_exists_and_takes_keywords(query, path):
+    inspect.signature(import_string(path)).bind(case=None, after=None)

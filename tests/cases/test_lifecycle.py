@@ -34,6 +34,8 @@ def _put_in(case: Case, status: str) -> Case:
 
 
 def _extra(target: str) -> dict:
+    if target == "decided":
+        return {"decision_result": "rejected"}
     return {"outcome": "partly_won", "amount_recovered": "800.00"} if target == "resolved" else {}
 
 

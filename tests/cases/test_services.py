@@ -147,7 +147,8 @@ def test_bad_edit_is_refused_and_leaves_the_case_as_it_was(alice, alice_case, ch
 def test_resolving_asks_for_an_outcome(alice, alice_case):
     case = alice_case
     for target in ["filed", "decided"]:
-        case = case_transition(actor=alice, case=case, to=target)
+        extra = {"decision_result": "granted"} if target == "decided" else {}
+        case = case_transition(actor=alice, case=case, to=target, **extra)
 
     with pytest.raises(DomainError) as refused:
         case_transition(actor=alice, case=case, to="resolved")

@@ -219,10 +219,11 @@ def test_stale_page_shows_a_message_and_the_current_state(as_alice, alice, alice
     assert [t["value"] for t in response.context["targets"]] == [
         "in_review",
         "info_requested",
-        "decided",
         "escalated",
         "withdrawn",
     ]
+    # "Decided" asks what was decided, in a form of its own.
+    assert response.context["can_decide"]
     assert alice_case.events.filter(kind=EventKind.STATUS_CHANGED).count() == 1
 
 
@@ -235,7 +236,12 @@ def test_unknown_target_status_is_a_form_error(as_alice, alice_case):
 
 def test_resolving_asks_for_the_outcome(as_alice, alice, alice_case):
     for to in ("filed", "decided"):
-        services.case_transition(actor=alice, case=alice_case, to=to)
+        services.case_transition(
+            actor=alice,
+            case=alice_case,
+            to=to,
+            decision_result="granted" if to == "decided" else None,
+        )
     page = as_alice.get(alice_case.get_absolute_url())
     assert page.context["can_resolve"]
     assert 'name="outcome"' in page.text
@@ -262,7 +268,12 @@ def test_resolving_asks_for_the_outcome(as_alice, alice, alice_case):
 
 def test_negative_amount_recovered_is_refused(as_alice, alice, alice_case):
     for to in ("filed", "decided"):
-        services.case_transition(actor=alice, case=alice_case, to=to)
+        services.case_transition(
+            actor=alice,
+            case=alice_case,
+            to=to,
+            decision_result="granted" if to == "decided" else None,
+        )
     response = transition(as_alice, alice_case, to="resolved", outcome="won", amount_recovered="-1")
     assert response.status_code == 400
     alice_case.refresh_from_db()
@@ -271,7 +282,12 @@ def test_negative_amount_recovered_is_refused(as_alice, alice, alice_case):
 
 def test_seller_cannot_reopen_a_resolved_case_but_staff_can(client, alice, carol, alice_case):
     for to in ("filed", "decided"):
-        services.case_transition(actor=alice, case=alice_case, to=to)
+        services.case_transition(
+            actor=alice,
+            case=alice_case,
+            to=to,
+            decision_result="granted" if to == "decided" else None,
+        )
     services.case_transition(actor=alice, case=alice_case, to="resolved", outcome="lost")
     client.force_login(alice)
     assert client.get(alice_case.get_absolute_url()).context["targets"] == []

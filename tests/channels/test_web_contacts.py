@@ -5,6 +5,7 @@ what was typed, nothing saved)."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from cases.choices import EventKind, Status
 from cases.models import CaseEvent
@@ -180,14 +181,26 @@ def test_a_decision_received_offers_to_move_the_case_but_does_not_move_it(
     prompt = page.text.split('id="suggestion"')[1].split("</section>")[0]
     assert f'action="/cases/{alice_case.reference}/transition/"' in prompt
     assert 'name="to" value="decided"' in prompt
+    # One button per result; the notification moment is the contact's.
+    assert 'name="decision_result" value="rejected"' in prompt
+    notified = timezone.localtime(entry.occurred_at).strftime("%Y-%m-%dT%H:%M")
+    assert f'name="decision_notified_at" value="{notified}"' in prompt
 
     # One click moves it, through the existing transition view.
     moved = web_as(alice).post(
-        f"/cases/{alice_case.reference}/transition/", {"to": "decided", "seen_status": "filed"}
+        f"/cases/{alice_case.reference}/transition/",
+        {
+            "to": "decided",
+            "seen_status": "filed",
+            "decision_result": "rejected",
+            "decision_notified_at": notified,
+        },
     )
     assert moved.status_code == 302
     alice_case.refresh_from_db()
     assert alice_case.status == Status.DECIDED
+    assert alice_case.decision_result == "rejected"
+    assert alice_case.decision_notified_at == entry.occurred_at.replace(second=0, microsecond=0)
     # The prompt does not come back once the case has moved.
     page = web_as(alice).get(response["Location"])
     assert page.context["suggestion"] is None

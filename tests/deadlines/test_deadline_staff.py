@@ -45,7 +45,9 @@ def moment(when):
 def move(actor, case, to, when):
     case.refresh_from_db()
     with moment(when):
-        case_transition(actor=actor, case=case, to=to)
+        case_transition(
+            actor=actor, case=case, to=to, decision_result="rejected" if to == "decided" else None
+        )
 
 
 def clock(case, key) -> Deadline:

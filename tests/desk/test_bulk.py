@@ -33,7 +33,12 @@ def dave(make_user):
 
 def _move(case, *path, actor):
     for to in path:
-        case_transition(actor=actor, case=case, to=to)
+        case_transition(
+            actor=actor,
+            case=case,
+            to=to,
+            decision_result="rejected" if to == "decided" else None,
+        )
     return case
 
 
@@ -61,6 +66,7 @@ def test_a_mixed_selection_moves_what_it_can_and_says_why_not_for_the_rest(
         references=[c.reference for c in filed + resolved],
         action="status",
         status="decided",
+        decision_result="rejected",
         note="平台已答复",
     )
 
@@ -112,6 +118,7 @@ def test_several_reasons_are_counted_each(alice, carol, make_case):
         ],
         action="status",
         status="decided",
+        decision_result="rejected",
     )
 
     assert [(r.reference, r.done, r.reason) for r in result.results] == [
@@ -284,6 +291,7 @@ def test_the_result_page_lists_each_case(client, alice, bob, carol, make_case):
             "case": [c.reference for c in [*filed, resolved]] + ["RC-2026-999999"],
             "action": "status",
             "status": "decided",
+            "decision_result": "rejected",
             "next": "/staff/?status=filed",
         },
     )

@@ -73,7 +73,9 @@ def test_staff_take_a_case_hand_it_over_and_move_a_selection(
         case_transition(actor=carol, case=other, to="filed")
     closed = make_case(bob, title="拼多多保证金已退回")
     for to in ("filed", "decided"):
-        case_transition(actor=carol, case=closed, to=to)
+        case_transition(
+            actor=carol, case=closed, to=to, decision_result="granted" if to == "decided" else None
+        )
     case_transition(actor=carol, case=closed, to="resolved", outcome="won")
 
     log_in(page, live_server, "carol")
@@ -110,7 +112,12 @@ def test_staff_take_a_case_hand_it_over_and_move_a_selection(
     post_bulk(
         page,
         [("case", r) for r in references]
-        + [("action", "status"), ("status", "decided"), ("next", "/staff/")],
+        + [
+            ("action", "status"),
+            ("status", "decided"),
+            ("decision_result", "rejected"),
+            ("next", "/staff/"),
+        ],
     )
     expect(page.locator(".bulk-summary")).to_be_visible()
     assert page.locator("tr.bulk-done").count() == 3
