@@ -80,14 +80,24 @@ class DetailsForm(forms.Form):
 class DepositRefundDetails(DetailsForm):
     store_id = _text(_("Store ID"), max_length=100)
     deposit_amount = _money(_("Deposit amount (¥)"))
-    store_closed_on = _date(_("Store closed on"), required=False)
-    exit_applied_on = _date(_("Exit applied for on"), required=False)
+    store_closed_on = _date(
+        _("Store closed on"),
+        required=False,
+        help_text=_("Starts the clock for the deposit to come back."),
+    )
+    exit_applied_on = _date(
+        _("Exit applied for on"),
+        required=False,
+        help_text=_("Starts the platform's exit review clock."),
+    )
 
 
 class StoreRemovalDetails(DetailsForm):
     store_id = _text(_("Store ID"), max_length=100)
     violation_cited = _text(_("Violation cited by the platform"), max_length=500)
-    notice_received_on = _date(_("Notice received on"))
+    notice_received_on = _date(
+        _("Notice received on"), help_text=_("Starts the window to appeal the removal.")
+    )
 
 
 BAN_TYPES = [
@@ -113,7 +123,7 @@ PURCHASE_ISSUES = [
 class AccountBanDetails(DetailsForm):
     account_id = _text(_("Account ID"), max_length=100)
     ban_type = forms.ChoiceField(label=_("Type of ban"), choices=BAN_TYPES)
-    banned_on = _date(_("Banned on"))
+    banned_on = _date(_("Banned on"), help_text=_("Starts the window to appeal the ban."))
 
 
 class ContentTakedownDetails(DetailsForm):
@@ -121,7 +131,9 @@ class ContentTakedownDetails(DetailsForm):
         label=_("Link to the content"), max_length=500, assume_scheme="https"
     )
     takedown_reason = forms.ChoiceField(label=_("Reason given"), choices=TAKEDOWN_REASONS)
-    taken_down_on = _date(_("Taken down on"))
+    taken_down_on = _date(
+        _("Taken down on"), help_text=_("Starts the window for your counter-notice.")
+    )
 
 
 class PurchaseComplaintDetails(DetailsForm):
@@ -129,7 +141,11 @@ class PurchaseComplaintDetails(DetailsForm):
     amount_paid = _money(_("Amount paid (¥)"))
     merchant_name = _text(_("Merchant name"), max_length=200)
     purchased_on = _date(_("Purchased on"))
-    goods_received_on = _date(_("Goods received on"), required=False)
+    goods_received_on = _date(
+        _("Goods received on"),
+        required=False,
+        help_text=_("Starts the seven-day no-reason return window."),
+    )
     issue = forms.ChoiceField(label=_("What went wrong"), choices=PURCHASE_ISSUES)
 
     def clean(self):

@@ -44,6 +44,10 @@ class DeadlineRule(models.Model):
     trigger_filing_type = models.CharField(_("filing type"), max_length=20, blank=True)
     trigger_bodies = models.JSONField(_("bodies"), default=list, blank=True)
     trigger_detail = models.CharField(_("detail date"), max_length=40, blank=True)
+    # What meets a clock besides the trigger's own answer: the seller appealing (the case
+    # enters one of these statuses, or a contact of one of these filing types is logged).
+    met_by_statuses = models.JSONField(_("met when the case enters"), default=list, blank=True)
+    met_by_filing_types = models.JSONField(_("met by a filing"), default=list, blank=True)
     # Further conditions: empty lists mean any.
     case_kinds = models.JSONField(_("case kinds"), default=list, blank=True)
     platforms = models.JSONField(_("platforms"), default=list, blank=True)

@@ -74,8 +74,12 @@ These hold for every rule; a rule chooses only its duration, unit and whether it
 - **Contact logged:** starts from when the logged contact happened, if its filing type matches
   and, when the rule lists bodies, the contact's body is one of them. A new such filing with the
   same body restarts it; a response or decision received from that body meets it.
-- **Date in the case details:** starts from that date; changing the date restarts the clock and
-  removing it cancels the clock.
+- **Date in the case details:** starts from that date when the case is created or the date is
+  typed; changing the date restarts the clock and removing it cancels the clock. A date long
+  past starts a clock that is already overdue (a deposit held 97 days after the exit
+  application shows the exit review overdue at once; the sweep breaches it within the minute).
+  A contact rule that also starts from a date (the exit application) restarts from the contact
+  once it is logged, and the typed date no longer moves it.
 - **Until a given date:** any contact logged with a follow-up date starts a clock that runs
   until 24:00 on that date.
 - Case kinds, platforms and priority narrow a rule to the cases that match; empty means all.
@@ -273,6 +277,7 @@ def _section(rule, labels: _Labels) -> str:
         f"- **Applies to:** {_applies_to(rule)}",
         f"- **Duration:** {_duration(rule)} (unit `{rule.unit}`)",
         f"- **Counting:** {_counting(rule)}",
+        *([f"- **Also met when:** {_met_by(rule, labels)}"] if _met_by(rule, labels) else []),
         f"- **Warnings:** {_warnings(rule)}",
         f"- **On breach:** {_breach(rule)}",
     ]
@@ -328,6 +333,25 @@ def _trigger(rule, labels: _Labels) -> str:
             "from that date."
         )
     return f"`{rule.trigger}`"
+
+
+def _met_by(rule, labels: _Labels) -> str:
+    parts = []
+    if rule.met_by_statuses:
+        parts.append(
+            "the case enters " + " or ".join(_choice(Status, s) for s in rule.met_by_statuses)
+        )
+    if rule.met_by_filing_types:
+        parts.append(
+            "a contact is logged: filing type "
+            + " or ".join(labels.filing_type(f) for f in rule.met_by_filing_types)
+        )
+    if not parts:
+        return ""
+    text = "; or ".join(parts) + "."
+    if rule.trigger_detail and rule.met_by_statuses:
+        text += " A date typed after that starts no new clock."
+    return text
 
 
 def _applies_to(rule) -> str:

@@ -293,6 +293,12 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
             and from_status in (d.rule_snapshot.get("trigger_statuses") or [])
             and not (from_status == Status.INFO_REQUESTED and d.waiting_on == WaitingOn.PLATFORM)
         ]
+        # Clocks this move answers by their rule (an appeal window met by filing the appeal).
+        answered += [
+            d
+            for d in running + held
+            if d not in answered and to_status in (d.rule_snapshot.get("met_by_statuses") or [])
+        ]
         _settle(answered, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
     # A clock still open for a rule (resumed after info_requested, or held by staff) carries
     # on: no twin.
@@ -327,9 +333,12 @@ def deadlines_on_contact(*, entry) -> None:
     1. A reply or decision from a body settles only the clock that body owes: the latest
        open clock started by a contact with the same body. Our own messages, and anything
        from the platform, settle nothing: the platform's clocks follow the case's status.
-    2. Rules triggered by this filing (and body) start a clock from when the contact happened;
-       a clock of the same rule for the same body restarts (a new filing resets only its own).
-    3. A follow-up date starts a clock that runs until that date.
+    2. A filing a clock waits for (its rule's met_by_filing_types: an appeal, a
+       counter-notice) meets it.
+    3. Rules triggered by this filing (and body) start a clock from when the contact happened;
+       a clock of the same rule for the same body restarts (a new filing resets only its own),
+       as does one the rule started from a date in the details (the contact is the record).
+    4. A follow-up date starts a clock that runs until that date.
     """
     case, now = entry.case, clock.now()
     # Paused clocks too: one staff hold is still owed, and still reset by a new filing.
@@ -350,6 +359,14 @@ def deadlines_on_contact(*, entry) -> None:
             latest = max(owed, key=lambda d: (d.started_at, d.pk))
             _settle([latest], state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
             open_clocks.remove(latest)
+    # The seller doing what a clock waits for (an appeal, a counter-notice) meets it.
+    done = [
+        d
+        for d in open_clocks
+        if entry.filing_type in (d.rule_snapshot.get("met_by_filing_types") or [])
+    ]
+    _settle(done, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
+    open_clocks = [d for d in open_clocks if d not in done]
     slug = entry.body.slug if entry.body_id else None
     for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.CONTACT_LOGGED):
         if rule.unit == DeadlineUnit.UNTIL_DATE:
@@ -369,7 +386,11 @@ def deadlines_on_contact(*, entry) -> None:
         same = [
             d
             for d in open_clocks
-            if d.rule_id == rule.pk and d.contact is not None and d.contact.body_id == entry.body_id
+            if d.rule_id == rule.pk
+            and (
+                (d.contact is not None and d.contact.body_id == entry.body_id)
+                or (d.contact is None and rule.trigger_detail)
+            )
         ]
         _settle(
             same, state=DeadlineState.CANCELLED, event_kind=EventKind.DEADLINE_CANCELLED, now=now
@@ -393,17 +414,26 @@ def deadlines_on_contact_corrected(*, entry) -> None:
 # --- Dates in the case details ----------------------------------------------------------------
 
 
-def deadlines_on_details(*, case: Case) -> None:
-    """Clocks that run from a date in the case details (goods received; harm learned of).
-    A changed date restarts its clock; a removed date cancels it. Runs inside the create or
-    update transaction."""
-    # The dates are the region's days (Beijing's for China), whatever zone the server runs in.
-    now, zone = clock.now(), calendar.region_zone()
+def _detail_rules(case: Case) -> list[DeadlineRule]:
+    """The rules a date in this case's details starts: detail-date rules, and contact rules
+    that also start from a date the seller typed (the exit application's date)."""
     rules = [
         rule
-        for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.DETAIL_DATE)
-        if _matches(rule, case)
+        for rule in DeadlineRule.objects.filter(active=True).exclude(trigger_detail="")
+        if rule.trigger in (Trigger.DETAIL_DATE, Trigger.CONTACT_LOGGED) and _matches(rule, case)
     ]
+    return _most_specific(rules)
+
+
+def deadlines_on_details(*, case: Case) -> None:
+    """Clocks that run from a date in the case details (exit applied for, store closed, ban,
+    notice, takedown, goods received, harm learned of). A changed date restarts its clock; a
+    removed date cancels it. A clock the rule started from a logged contact is left alone: the
+    contact is the record. A date long past starts a clock already overdue (the sweep breaches
+    it within the minute). Runs inside the create or update transaction."""
+    # The dates are the region's days (Beijing's for China), whatever zone the server runs in.
+    now, zone = clock.now(), calendar.region_zone()
+    rules = _detail_rules(case)
     open_clocks = {
         d.rule_id: d
         for d in case.deadlines.filter(
@@ -415,6 +445,8 @@ def deadlines_on_details(*, case: Case) -> None:
         day = date.fromisoformat(raw) if raw else None
         current = open_clocks.get(rule.pk)
         if current is not None:
+            if current.contact_id is not None:
+                continue
             if day is not None and current.started_at.astimezone(zone).date() == day:
                 continue
             _settle(
@@ -423,9 +455,19 @@ def deadlines_on_details(*, case: Case) -> None:
                 event_kind=EventKind.DEADLINE_CANCELLED,
                 now=now,
             )
-        if day is not None:
+        if day is not None and not _answered(case, rule):
             # The day itself is not counted: the period starts on the next local day.
             start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
             deadline_start(case=case, rule=rule, start=start)
     if rules:
         case_refresh_urgency([case.pk])
+
+
+def _answered(case: Case, rule: DeadlineRule) -> bool:
+    """Whether the case already did what the rule's clock waits for (an appeal window on a
+    case that was filed with the platform): then a date typed later starts nothing."""
+    if not rule.met_by_statuses:
+        return False
+    return CaseEvent.objects.filter(
+        case=case, kind=EventKind.STATUS_CHANGED, to_status__in=rule.met_by_statuses
+    ).exists()

@@ -25,6 +25,7 @@ RULE_MIGRATIONS = [
     ("cases.migrations.0006_deadline_rules", "ship_rules"),
     ("deadlines.migrations.0003_every_rule_warns", "forwards"),
     ("deadlines.migrations.0005_decision_rules", "forwards"),
+    ("deadlines.migrations.0006_detail_date_rules", "forwards"),
 ]
 
 

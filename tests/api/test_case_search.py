@@ -49,6 +49,8 @@ def test_assigned_me_none_any(carol_api, carol, cases):
 
 def test_party_role_due_within_and_date_ranges(carol_api, cases):
     now = clock.now()
+    # Only the deposit case has a clock due (the others' dates started theirs: stopped here).
+    Case.objects.update(next_due_at=None)
     Case.objects.filter(pk=cases["deposit"].pk).update(next_due_at=now + datetime.timedelta(days=1))
     Case.objects.filter(pk=cases["bobs"].pk).update(
         created_at=now - datetime.timedelta(days=30), updated_at=now - datetime.timedelta(days=30)

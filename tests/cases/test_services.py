@@ -28,7 +28,7 @@ def test_each_kind_is_filed_as_a_draft_with_its_details_and_default_role(alice, 
         "purchase_complaint": "consumer",
     }[kind]
     assert case.party_role == expected_role
-    event = CaseEvent.objects.get(case=case)
+    event = CaseEvent.objects.get(case=case, kind="created")
     assert (event.kind, event.actor, event.to_status) == (EventKind.CREATED, alice, "draft")
 
 

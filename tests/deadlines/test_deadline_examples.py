@@ -38,6 +38,15 @@ EXAMPLES = {
     # Natural days without roll-over end on the holiday itself.
     "appeal.window": (at(2025, 9, 16, 12, 0), at(2025, 10, 2, 0, 0), False),
     "appeal.window.tiktok_shop": (at(2025, 9, 1, 12, 0), at(2025, 10, 2, 0, 0), False),
+    # A platform's own window does not roll over: 15 days from 09-16 end on National Day.
+    "appeal.window.ban": (at(2025, 9, 16, 0, 0), at(2025, 10, 2, 0, 0), False),
+    "appeal.window.removal": (at(2025, 9, 16, 0, 0), at(2025, 10, 2, 0, 0), False),
+    "appeal.window.ban.tiktok_shop": (at(2025, 9, 1, 0, 0), at(2025, 10, 2, 0, 0), False),
+    "appeal.window.removal.tiktok_shop": (at(2025, 9, 1, 0, 0), at(2025, 10, 2, 0, 0), False),
+    # Working days over National Day: 09-26 (Fri) + 3 → 09-28 (调休 Sun), 09-29, 09-30.
+    "takedown.counter_notice": (at(2025, 9, 26, 0, 0), at(2025, 10, 1, 0, 0), False),
+    # 15 working days from 2026-03-02: 03-03 … 03-23.
+    "deposit.refund_after_closure": (at(2026, 3, 2, 0, 0), at(2026, 3, 24, 0, 0), False),
     "ecom.counter_notice_wait": (at(2026, 3, 2, 9, 0), at(2026, 3, 18, 0, 0), False),
     "consumer.refund_after_return": (at(2026, 3, 2, 9, 0), at(2026, 3, 10, 0, 0), False),
     "consumer.no_reason_return": (at(2026, 3, 2, 9, 0), at(2026, 3, 10, 0, 0), False),

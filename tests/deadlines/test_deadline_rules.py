@@ -3,6 +3,7 @@
 import pytest
 
 from cases.choices import CaseKind, FilingType, Platform, Status
+from cases.kinds import KINDS
 from channels.models import ExternalBody
 from deadlines.choices import BreachAction, DeadlineUnit, Trigger, WaitingOn
 from deadlines.models import DeadlineRule
@@ -73,7 +74,11 @@ def test_each_trigger_names_what_it_matches(rules):
         if rule.trigger == Trigger.STATUS_ENTERED:
             assert rule.trigger_statuses, rule.key
         elif rule.trigger == Trigger.DETAIL_DATE:
-            assert rule.trigger_detail in {"goods_received_on", "harm_learned_on"}, rule.key
+            assert rule.trigger_detail, rule.key
+        if rule.trigger_detail:
+            # A date every case the rule applies to can have in its details.
+            for kind in rule.case_kinds or CaseKind.values:
+                assert rule.trigger_detail in KINDS[kind].details_form.base_fields, rule.key
 
 
 @pytest.mark.parametrize(("key", "source"), STATUTORY.items())
