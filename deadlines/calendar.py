@@ -45,6 +45,9 @@ DAY = timedelta(days=1)
 class Due:
     due_at: datetime  # aware; for day-periods 00:00 local after the last day (= its 24:00)
     provisional: bool  # some day it depends on falls in a year with no published schedule
+    # The period's own last day when a roll-over moved it to a later working day (shown to the
+    # user beside the new one: "原定 5月2日，遇法定节假日顺延至 5月6日"); None otherwise.
+    rolled_from: date | None = None
 
 
 # --- The calendar -------------------------------------------------------------------------------
@@ -183,11 +186,15 @@ def _check_count(n: int) -> None:
 def _finish(last_day: date, *, roll_over: bool, cal: Calendar, tz: tzinfo) -> Due:
     # The last day itself is always "examined": a deadline falling in an unpublished year is
     # provisional (docs/deadline-rules.md), even when it would not move.
+    rolled_from = None
     if roll_over:
-        last_day = cal.first_working_day_from(last_day)
+        moved = cal.first_working_day_from(last_day)
+        rolled_from, last_day = (last_day if moved != last_day else None), moved
     else:
         cal.examine(last_day)
-    return Due(due_at=end_of_day(last_day, tz), provisional=cal.provisional)
+    return Due(
+        due_at=end_of_day(last_day, tz), provisional=cal.provisional, rolled_from=rolled_from
+    )
 
 
 def add_working_days(

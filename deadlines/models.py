@@ -114,6 +114,8 @@ class Deadline(models.Model):
     warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
     warnings_sent = models.PositiveSmallIntegerField(_("warnings sent"), default=0)
     provisional = models.BooleanField(_("provisional"), default=False)
+    # The period's own last day when a roll-over (民法典 第二百零三条) moved the due date.
+    rolled_from = models.DateField(_("originally due on"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     # Working (or wall) time left when paused; the clock resumes from it.
     remaining = models.DurationField(_("remaining when paused"), null=True, blank=True)

@@ -123,6 +123,7 @@ def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
                 continue
             old_due, old_provisional = deadline.due_at, deadline.provisional
             deadline.due_at, deadline.provisional = due.due_at, due.provisional
+            deadline.rolled_from = due.rolled_from
             deadline.warn_at = next_warning(deadline.rule_snapshot, due.due_at, after=now)
             to_update.append(deadline)
             changes = {
@@ -140,7 +141,7 @@ def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
                     changes=changes,
                 )
             )
-        Deadline.objects.bulk_update(to_update, ["due_at", "provisional", "warn_at"])
+        Deadline.objects.bulk_update(to_update, ["due_at", "provisional", "rolled_from", "warn_at"])
         CaseEvent.objects.bulk_create(events)
         # The staff queue orders on each case's earliest due moment.
         case_refresh_urgency(d.case_id for d in to_update)

@@ -362,6 +362,13 @@ def _applies_to(rule) -> str:
 
 
 def _counting(rule) -> str:
+    text = _counting_only(rule)
+    if rule.roll_over_reason:
+        text += f" Why: {rule.roll_over_reason}"
+    return text
+
+
+def _counting_only(rule) -> str:
     n = rule.duration
     if rule.unit == DeadlineUnit.HOURS:
         return (
@@ -385,10 +392,7 @@ def _counting(rule) -> str:
         )
     else:
         return f"`{rule.unit}`"
-    text = f"{text}. {ROLLS if rule.roll_over else STAYS}"
-    if rule.roll_over_reason:
-        text += f" Why: {rule.roll_over_reason}"
-    return text
+    return f"{text}. {ROLLS if rule.roll_over else STAYS}"
 
 
 def _ordinal(n: int) -> str:

@@ -149,6 +149,7 @@ def deadline_start(
         due_at=due.due_at,
         warn_at=next_warning(snapshot, due.due_at, after=now),
         provisional=due.provisional,
+        rolled_from=due.rolled_from,
         contact=contact,
     )
     CaseEvent.objects.create(

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime, parse_duration
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,14 @@ SOON = timedelta(hours=24)
 def _localized(snapshot: dict, field: str) -> str:
     chinese = (get_language() or "").startswith("zh")
     return (snapshot.get(f"{field}_zh") if chinese else "") or snapshot.get(field) or ""
+
+
+def day_label(day, today) -> str:
+    """A day as a reader says it: 5月2日 / 2 May, with the year when it is not this year's."""
+    if (get_language() or "").startswith("zh"):
+        text = f"{day.month}月{day.day}日"
+        return text if day.year == today.year else f"{day.year}年{text}"
+    return date_format(day, "j F" if day.year == today.year else "j F Y")
 
 
 def clock_name(snapshot: dict) -> str:
@@ -223,6 +232,19 @@ def clock_info(deadline: Deadline, *, now: datetime, viewer, cal: Calendar) -> d
     }
     if info["open"]:
         info["basis"], info["basis_uncertain"] = _basis_text(deadline, zone)
+    if deadline.rolled_from is not None and info["open"]:
+        # A roll-over moved the last day: show both ("原定 5月2日，…顺延至 5月6日").
+        today = now.astimezone(region_zone()).date()
+        last_day = (deadline.due_at - timedelta(microseconds=1)).astimezone(region_zone()).date()
+        info["rolled"] = gettext(
+            "Originally due %(original)s; a statutory holiday or rest day moved it to %(moved)s."
+        ) % {
+            "original": day_label(deadline.rolled_from, today),
+            "moved": day_label(last_day, today),
+        }
+    reason = _localized(snapshot, "roll_over_reason")
+    if reason:
+        info["counting"] = f"{info['counting']} {reason}"
     if deadline.provisional:
         # A due moment at 00:00 is the 24:00 end of the day before.
         last_moment = deadline.due_at - timedelta(microseconds=1)

@@ -50,7 +50,8 @@ EXAMPLES = {
     "ecom.counter_notice_wait": (at(2026, 3, 2, 9, 0), at(2026, 3, 18, 0, 0), False),
     "consumer.refund_after_return": (at(2026, 3, 2, 9, 0), at(2026, 3, 10, 0, 0), False),
     "consumer.no_reason_return": (at(2026, 3, 2, 9, 0), at(2026, 3, 10, 0, 0), False),
-    "arbitration.accept": (at(2026, 3, 2, 9, 0), at(2026, 3, 8, 0, 0), False),
+    # 5 days from Mon 03-02 end Sat 03-07: rolled over to Mon 03-09 (民法典 第二百零三条).
+    "arbitration.accept": (at(2026, 3, 2, 9, 0), at(2026, 3, 10, 0, 0), False),
     "legal_aid.decision": (at(2026, 3, 2, 9, 0), at(2026, 3, 10, 0, 0), False),
     # Roll-over: 7 ND from 2025-09-24 ends 10-01, a holiday → first working day, 10-09.
     "court.filing_decision": (at(2025, 9, 24, 10, 0), at(2025, 10, 10, 0, 0), False),
@@ -75,9 +76,12 @@ def test_worked_example(key, example):
 
 
 def test_month_end_leap_day():
-    snapshot = {"key": "x", "unit": "years", "duration": 3, "roll_over": False}
+    # Three years from 2024-02-29 end on 2027-02-28 (民法典 第二百零二条), a Sunday: the
+    # limitation rolls over to Monday 03-01 (第二百零三条). It used to show the Sunday.
+    snapshot = rule_snapshot(DeadlineRule.objects.get(key="civil.limitation"))
     result = compute_due(snapshot=snapshot, start=at(2024, 2, 29, 10, 0), tz=SH)
-    assert result.due_at == at(2027, 3, 1, 0, 0)  # 24:00 on 2027-02-28
+    assert result.due_at == at(2027, 3, 2, 0, 0)  # 24:00 on 2027-03-01
+    assert result.rolled_from == date(2027, 2, 28)
     assert result.provisional
 
 
