@@ -173,9 +173,12 @@ def test_seller_logs_a_call_to_douyin_service_and_sees_it_waiting_for_a_reply(
     expect(page.locator(".case-head .badge.status")).to_have_class(re.compile("status-filed"))
     expect(page.locator("#waiting")).to_have_count(0)  # they answered
     shoot(page, "03-suggestion")
-    suggestion.locator("button[type=submit]").click()
+    # One button per result: the refund was granted, notified when the reply came in.
+    suggestion.locator("button[name=decision_result][value=granted]").click()
     expect(page.locator(".case-head .badge.status")).to_have_class(re.compile("status-decided"))
     expect(page.locator("#suggestion")).to_have_count(0)
+    expect(page.locator("#clocks")).to_contain_text("保证金到账")  # the refund's clock
+    expect(page.locator("#clocks")).not_to_contain_text("申诉期限")  # nothing to appeal
 
     assert problems == []
 
