@@ -104,3 +104,11 @@ class FilingType(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up")
     RESPONSE_RECEIVED = "response_received", _("Response received")
     DECISION_RECEIVED = "decision_received", _("Decision received")
+    # A body's answers to a complaint or application, each with its own effect on the clocks:
+    # acceptance starts the regulator's mediation, a refusal starts nothing, the end of
+    # mediation meets it.
+    ACCEPTED = "accepted", _("Accepted (受理)")
+    REFUSED = "refused", _("Refused (不予受理)")
+    MEDIATION_ENDED = "mediation_ended", _("Mediation ended (调解终结)")
+    # The merchant received the goods the consumer sent back: its 7 days to refund start.
+    RETURN_RECEIVED = "return_received", _("Merchant received the returned goods")

@@ -146,6 +146,11 @@ class PurchaseComplaintDetails(DetailsForm):
         required=False,
         help_text=_("Starts the seven-day no-reason return window."),
     )
+    return_received_on = _date(
+        _("Merchant received your return on"),
+        required=False,
+        help_text=_("Starts the merchant's seven days to refund you."),
+    )
     issue = forms.ChoiceField(label=_("What went wrong"), choices=PURCHASE_ISSUES)
 
     def clean(self):
@@ -153,6 +158,12 @@ class PurchaseComplaintDetails(DetailsForm):
         bought, received = cleaned.get("purchased_on"), cleaned.get("goods_received_on")
         if bought and received and received < bought:
             self.add_error("goods_received_on", _("Goods cannot arrive before they were bought."))
+        returned = cleaned.get("return_received_on")
+        if returned and (received or bought) and returned < (received or bought):
+            self.add_error(
+                "return_received_on",
+                _("The merchant cannot receive the return before you received the goods."),
+            )
         return cleaned
 
 

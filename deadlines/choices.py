@@ -31,6 +31,9 @@ class WaitingOn(models.TextChoices):
     PLATFORM = "platform", _("The platform")
     SELLER = "seller", _("You")
     BODY = "body", _("The external body")
+    # The merchant a consumer bought from (消费者权益保护法 第二十五条): not the platform, so
+    # the platform asking for information does not pause its clock.
+    MERCHANT = "merchant", _("The merchant")
 
 
 class BreachAction(models.TextChoices):

@@ -23,7 +23,7 @@ from django.utils.duration import duration_iso_string
 
 from accounts.models import User
 from cases import clock
-from cases.choices import EventKind, Status
+from cases.choices import EventKind, FilingType, Status
 from cases.lifecycle import CLOSED
 from cases.models import Case, CaseEvent
 from deadlines import calendar
@@ -325,7 +325,14 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
 
 # --- Contacts ---------------------------------------------------------------------------------
 
-_ANSWERS = {"response_received", "decision_received"}
+# A body's answers: each meets the clock that body owes (the latest it started).
+_ANSWERS = {
+    FilingType.RESPONSE_RECEIVED,
+    FilingType.DECISION_RECEIVED,
+    FilingType.ACCEPTED,
+    FilingType.REFUSED,
+    FilingType.MEDIATION_ENDED,
+}
 
 
 def deadlines_on_contact(*, entry) -> None:

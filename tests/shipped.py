@@ -27,6 +27,7 @@ RULE_MIGRATIONS = [
     ("deadlines.migrations.0005_decision_rules", "forwards"),
     ("deadlines.migrations.0006_detail_date_rules", "forwards"),
     ("deadlines.migrations.0008_statutory_roll_over", "forwards"),
+    ("deadlines.migrations.0010_distinct_answers", "forwards"),
 ]
 
 

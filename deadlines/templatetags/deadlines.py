@@ -105,6 +105,11 @@ def _waiting_text(deadline: Deadline, viewer) -> str:
         if viewer is not None and viewer.pk == case.owner_id:
             return gettext("Waiting on you")
         return gettext("Waiting on the seller")
+    if deadline.waiting_on == WaitingOn.MERCHANT:
+        merchant = (case.details or {}).get("merchant_name")
+        if merchant:
+            return gettext("Waiting on the merchant (%(merchant)s)") % {"merchant": merchant}
+        return gettext("Waiting on the merchant")
     contact = deadline.contact
     body = ""
     if contact is not None:

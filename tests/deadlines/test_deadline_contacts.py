@@ -49,11 +49,39 @@ def test_a_report_to_12315_starts_its_clock_from_when_it_happened(alice, alice_c
 def test_a_consumers_complaint_and_its_acceptance(alice, make_case):
     case = make_case(alice, kind="purchase_complaint", platform="taobao")
     log(alice, case, body="12315", filing_type="complaint", occurred_at=at(2026, 3, 2, 9, 0))
-    log(alice, case, body="12315", filing_type="decision_received", direction="inbound")
+    log(alice, case, body="12315", filing_type="accepted", direction="inbound")
 
     accept = Deadline.objects.get(case=case, rule__key="samr.accept_decision")
     assert accept.state == "met"
     assert Deadline.objects.get(case=case, rule__key="samr.mediation_max").state == "running"
+
+
+def test_a_refusal_meets_the_acceptance_clock_and_starts_no_mediation(alice, make_case):
+    case = make_case(alice, kind="purchase_complaint", platform="taobao")
+    log(alice, case, body="12315", filing_type="complaint", occurred_at=at(2026, 3, 2, 9, 0))
+    log(alice, case, body="12315", filing_type="refused", direction="inbound")
+    assert Deadline.objects.get(case=case, rule__key="samr.accept_decision").state == "met"
+    assert not Deadline.objects.filter(case=case, rule__key="samr.mediation_max").exists()
+
+
+def test_any_other_answer_from_12315_does_not_start_mediation(alice, make_case):
+    # Before: every "decision received" from 12315 started the 45 working days, a refusal too.
+    case = make_case(alice, kind="purchase_complaint", platform="taobao")
+    log(alice, case, body="12315", filing_type="complaint", occurred_at=at(2026, 3, 2, 9, 0))
+    log(alice, case, body="12315", filing_type="decision_received", direction="inbound")
+    assert not Deadline.objects.filter(case=case, rule__key="samr.mediation_max").exists()
+
+
+def test_the_end_of_mediation_meets_it_without_starting_another(alice, make_case):
+    case = make_case(alice, kind="purchase_complaint", platform="taobao")
+    log(alice, case, body="12315", filing_type="complaint", occurred_at=at(2026, 3, 2, 9, 0))
+    log(alice, case, body="12315", filing_type="accepted", direction="inbound")
+    log(alice, case, body="12315", filing_type="mediation_ended", direction="inbound")
+    mediation = Deadline.objects.filter(case=case, rule__key="samr.mediation_max")
+    assert [d.state for d in mediation] == ["met"]
+    assert not Deadline.objects.filter(case=case, state__in=["running", "paused"]).exclude(
+        rule__key__in=["consumer.no_reason_return", "civil.limitation"]
+    )
 
 
 def test_a_sellers_message_does_not_stop_the_platforms_clock(alice, alice_case):
