@@ -20,7 +20,8 @@ from channels.choices import BodyKind, Channel, Direction
 from channels.guidance import consumer_only_refusal
 from channels.models import ChannelEntry, ExternalBody
 from config.errors import DomainError
-from deadlines.services import deadlines_on_contact, deadlines_on_contact_corrected
+from deadlines.corrections import deadlines_on_contact_corrected
+from deadlines.services import deadlines_on_contact
 from evidence.models import EvidenceItem
 from notifications.services import notify_case_change
 
@@ -290,6 +291,5 @@ def contact_correct(*, actor: User, entry: ChannelEntry, **changes: Any) -> Chan
         changes={"contact": {"id": entry.pk}, **diff},
     )
     notify_case_change(event=event)
-    if {"filing_type", "body", "occurred_at", "follow_up_on"} & set(diff):
-        deadlines_on_contact_corrected(entry=entry)
+    deadlines_on_contact_corrected(entry=entry, changed=set(diff))
     return entry

@@ -115,7 +115,7 @@ def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
     now = clock.now()
     with transaction.atomic():
         clocks = _claim(ids)
-        history = _history(clocks)
+        history = clock_history(clocks)
         to_update, events = [], []
         for deadline in clocks:
             due = recomputed_due(deadline, history.get(deadline.pk, []))
@@ -167,7 +167,7 @@ def _claim(ids: list[int]) -> list[Deadline]:
     )
 
 
-def _history(clocks: list[Deadline]) -> dict[int, list[CaseEvent]]:
+def clock_history(clocks: list[Deadline]) -> dict[int, list[CaseEvent]]:
     """Each clock's pause, resume and extension events, oldest first, in one query per batch
     (the events name their clock in changes.deadline.id)."""
     case_ids = {deadline.case_id for deadline in clocks}

@@ -172,7 +172,7 @@ def clock_summary(deadline: Deadline) -> dict:
     }
 
 
-def _settle(deadlines, *, state: str, event_kind: str, now: datetime) -> None:
+def settle(deadlines, *, state: str, event_kind: str, now: datetime) -> None:
     for deadline in deadlines:
         deadline.state, deadline.settled_at = state, now
         deadline.save(update_fields=["state", "settled_at"])
@@ -267,7 +267,7 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
         case.deadlines.filter(state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED])
     )
     if to_status in CLOSED:
-        _settle(
+        settle(
             open_clocks,
             state=DeadlineState.CANCELLED,
             event_kind=EventKind.DEADLINE_CANCELLED,
@@ -300,7 +300,7 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
             for d in running + held
             if d not in answered and to_status in (d.rule_snapshot.get("met_by_statuses") or [])
         ]
-        _settle(answered, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
+        settle(answered, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
     # A clock still open for a rule (resumed after info_requested, or held by staff) carries
     # on: no twin.
     still_open = set(
@@ -349,44 +349,53 @@ def deadlines_on_contact(*, entry) -> None:
     4. A follow-up date starts a clock that runs until that date.
     """
     case, now = entry.case, clock.now()
+    contact_answers(entry=entry, now=now)
+    contact_starts(entry=entry, now=now)
+    follow_up_start(entry=entry)
+    case_refresh_urgency([case.pk])
+
+
+def _open_clocks(case: Case) -> list[Deadline]:
     # Paused clocks too: one staff hold is still owed, and still reset by a new filing.
-    open_clocks = list(
+    return list(
         case.deadlines.filter(
             state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED]
         ).select_related("contact", "rule")
     )
+
+
+def contact_answers(*, entry, now: datetime) -> None:
+    """Steps 1 and 2 of deadlines_on_contact: the clocks this contact answers are met."""
+    open_clocks = _open_clocks(entry.case)
+    done = []
     if entry.filing_type in _ANSWERS and entry.body_id is not None:
         owed = [
             d
             for d in open_clocks
             if d.waiting_on == WaitingOn.BODY
             and d.contact is not None
+            and d.contact_id != entry.pk
             and d.contact.body_id == entry.body_id
         ]
         if owed:
-            latest = max(owed, key=lambda d: (d.started_at, d.pk))
-            _settle([latest], state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
-            open_clocks.remove(latest)
+            done.append(max(owed, key=lambda d: (d.started_at, d.pk)))
     # The seller doing what a clock waits for (an appeal, a counter-notice) meets it.
-    done = [
+    done += [
         d
         for d in open_clocks
-        if entry.filing_type in (d.rule_snapshot.get("met_by_filing_types") or [])
+        if d not in done and entry.filing_type in (d.rule_snapshot.get("met_by_filing_types") or [])
     ]
-    _settle(done, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
-    open_clocks = [d for d in open_clocks if d not in done]
+    settle(done, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
+
+
+def contact_starts(*, entry, now: datetime) -> None:
+    """Step 3 of deadlines_on_contact: the clocks this filing (and body) starts."""
+    case = entry.case
+    open_clocks = _open_clocks(case)
     slug = entry.body.slug if entry.body_id else None
-    for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.CONTACT_LOGGED):
-        if rule.unit == DeadlineUnit.UNTIL_DATE:
-            if entry.follow_up_on:
-                deadline_start(
-                    case=case,
-                    rule=rule,
-                    start=entry.occurred_at,
-                    contact=entry,
-                    until=entry.follow_up_on,
-                )
-            continue
+    for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.CONTACT_LOGGED).exclude(
+        unit=DeadlineUnit.UNTIL_DATE
+    ):
         if rule.trigger_filing_type != entry.filing_type or not _matches(rule, case):
             continue
         if rule.trigger_bodies and slug not in rule.trigger_bodies:
@@ -400,23 +409,26 @@ def deadlines_on_contact(*, entry) -> None:
                 or (d.contact is None and rule.trigger_detail)
             )
         ]
-        _settle(
+        settle(
             same, state=DeadlineState.CANCELLED, event_kind=EventKind.DEADLINE_CANCELLED, now=now
         )
         deadline_start(case=case, rule=rule, start=entry.occurred_at, contact=entry)
-    case_refresh_urgency([case.pk])
 
 
-def deadlines_on_contact_corrected(*, entry) -> None:
-    """A corrected contact restarts the clocks it started, from the corrected facts."""
-    started = list(entry.deadlines.filter(state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED]))
-    _settle(
-        started,
-        state=DeadlineState.CANCELLED,
-        event_kind=EventKind.DEADLINE_CANCELLED,
-        now=clock.now(),
-    )
-    deadlines_on_contact(entry=entry)
+def follow_up_start(*, entry) -> None:
+    """Step 4 of deadlines_on_contact: a follow-up date runs a clock until that date."""
+    if not entry.follow_up_on:
+        return
+    for rule in DeadlineRule.objects.filter(
+        active=True, trigger=Trigger.CONTACT_LOGGED, unit=DeadlineUnit.UNTIL_DATE
+    ):
+        deadline_start(
+            case=entry.case,
+            rule=rule,
+            start=entry.occurred_at,
+            contact=entry,
+            until=entry.follow_up_on,
+        )
 
 
 # --- Dates in the case details ----------------------------------------------------------------
@@ -457,7 +469,7 @@ def deadlines_on_details(*, case: Case) -> None:
                 continue
             if day is not None and current.started_at.astimezone(zone).date() == day:
                 continue
-            _settle(
+            settle(
                 [current],
                 state=DeadlineState.CANCELLED,
                 event_kind=EventKind.DEADLINE_CANCELLED,

@@ -372,6 +372,20 @@ def deadline_line(event, clocks_by_id=None) -> str:
     }
 
 
+@register.filter
+def deadline_reason(event) -> str:
+    """Why a clock was recalculated: its contact was corrected, or the calendar changed."""
+    changes = event.changes or {}
+    if changes.get("contact_corrected"):
+        return gettext("The contact it counts from was corrected.")
+    days = changes.get("calendar_days")
+    if days:
+        return gettext("The official holiday calendar changed for %(days)s.") % {
+            "days": ", ".join(days[:5]) + ("…" if len(days) > 5 else "")
+        }
+    return ""
+
+
 @register.simple_tag
 def deadline_changes(event, clocks_by_id=None) -> list[dict]:
     """A clock event's changes as rows of label, old and new (as `event_changes` gives for

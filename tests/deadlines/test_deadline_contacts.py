@@ -5,6 +5,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from cases.services import case_transition
 from channels.services import contact_correct, contact_log
@@ -137,8 +138,9 @@ def test_correcting_when_a_filing_happened_recomputes_its_clock(alice, alice_cas
     entry = log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
     contact_correct(actor=alice, entry=entry, occurred_at=at(2026, 3, 3, 9, 0))
     reports = clocks(alice_case, rule__key="samr.report_verify")
-    assert [c.state for c in reports] == ["cancelled", "running"]
-    assert reports[1].due_at == at(2026, 3, 25, 0, 0)
+    # The same clock, moved (a correction no longer cancels and restarts it).
+    assert [c.state for c in reports] == ["running"]
+    assert reports[0].due_at == at(2026, 3, 25, 0, 0)
 
 
 def test_dates_in_the_details_run_their_clocks_and_follow_edits(alice, make_case):
@@ -183,3 +185,63 @@ def test_a_server_in_utc_counts_dates_and_follow_ups_in_beijing_days(alice, make
     log(alice, case, filing_type="follow_up", follow_up_on=date(2026, 3, 9))
     (follow_up,) = clocks(case, rule__key="follow_up")
     assert follow_up.due_at == at(2026, 3, 10, 0, 0)
+
+
+# --- Issue 13: a correction changes only what its corrected facts drive ---------------------
+
+
+def test_correcting_a_met_filing_does_not_restart_its_clock(alice, alice_case):
+    entry = log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
+    log(alice, alice_case, body="12315", filing_type="response_received", direction="inbound")
+    contact_correct(actor=alice, entry=entry, occurred_at=at(2026, 3, 3, 9, 0))
+    reports = clocks(alice_case, rule__key="samr.report_verify")
+    assert [c.state for c in reports] == ["met"]  # before: a second, running clock
+
+
+def test_correcting_a_breached_filing_leaves_the_breach(alice, alice_case):
+    entry = log(alice, alice_case, body="12315", occurred_at=at(2026, 1, 5, 9, 0))
+    Deadline.objects.filter(contact=entry).update(state="breached", settled_at=NOW)
+    contact_correct(
+        actor=alice, entry=entry, external_reference="SAMR-1", occurred_at=at(2026, 1, 6, 9, 0)
+    )
+    assert [c.state for c in clocks(alice_case, rule__key="samr.report_verify")] == ["breached"]
+
+
+def test_a_staff_pause_survives_a_corrected_moment(alice, carol, alice_case):
+    from deadlines.staff import deadline_staff_pause
+
+    entry = log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
+    (report,) = clocks(alice_case, rule__key="samr.report_verify")
+    deadline_staff_pause(actor=carol, deadline=report, reason="等待监管部门补充材料")
+    report.refresh_from_db()
+    left = report.remaining
+    contact_correct(actor=alice, entry=entry, occurred_at=at(2026, 3, 3, 9, 0))
+    (report,) = clocks(alice_case, rule__key="samr.report_verify")
+    assert (report.state, report.paused_by_staff) == ("paused", True)
+    assert report.remaining == left + timedelta(days=1)  # one working day later
+    assert report.started_at == at(2026, 3, 3, 9, 0)
+
+
+def test_adding_a_follow_up_date_later_does_not_restart_a_paused_clock(alice, carol, alice_case):
+    from deadlines.staff import deadline_staff_pause
+
+    entry = log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
+    (report,) = clocks(alice_case, rule__key="samr.report_verify")
+    deadline_staff_pause(actor=carol, deadline=report, reason="等待监管部门补充材料")
+    contact_correct(actor=alice, entry=entry, follow_up_on=date(2026, 3, 9))
+    (report,) = clocks(alice_case, rule__key="samr.report_verify")
+    assert report.state == "paused"
+    (follow,) = clocks(alice_case, rule__key="follow_up")
+    assert follow.due_at == at(2026, 3, 10, 0, 0)
+
+
+def test_a_corrected_moment_moves_the_running_clock_and_says_why(alice, alice_case):
+    from deadlines.templatetags.deadlines import deadline_reason
+
+    entry = log(alice, alice_case, body="12315", occurred_at=at(2026, 3, 2, 9, 0))
+    contact_correct(actor=alice, entry=entry, occurred_at=at(2026, 3, 3, 9, 0))
+    (report,) = clocks(alice_case, rule__key="samr.report_verify")
+    assert report.due_at == at(2026, 3, 25, 0, 0)
+    event = alice_case.events.filter(kind="deadline_recomputed").get()
+    with translation.override("en"):
+        assert deadline_reason(event) == "The contact it counts from was corrected."

@@ -20,6 +20,7 @@ from cases.services import case_transition
 from channels.models import ChannelEntry
 from channels.services import contact_log
 from tests.conftest import PASSWORD
+from tests.shipped import ship_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +37,8 @@ def directory(transactional_db):
     from django.apps import apps
 
     import_module("channels.migrations.0002_external_bodies").ship_bodies(apps, None)
+    # And the deadline rules, for the clocks a decision starts.
+    ship_rules()
 
 
 def shoot(page: Page, name: str) -> None:
