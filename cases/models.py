@@ -93,6 +93,9 @@ class Case(models.Model):
     breached_open = models.BooleanField(
         _("breached clock while open"), default=False, editable=False
     )
+    # When the case was last reopened: clocks breached before then belong to its closed
+    # chapter and no longer flag it as overdue (deadlines.services.case_refresh_urgency).
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True, editable=False)
     # Since when the seller's latest message waits for support staff to answer (a message from
     # staff clears it): the queue marks and filters these, so a message on a case nobody is
     # assigned to is not missed. Written only by conversations.services.message_post.

@@ -354,6 +354,7 @@ def case_transition(
     elif current in CLOSED:
         changes["outcome"] = {"old": case.outcome, "new": ""}
         case.outcome = ""
+        case.reopened_at = now
     case.closed_at = now if to in CLOSED else None
     case.status = to
     case.updated_at = now
@@ -365,6 +366,7 @@ def case_transition(
             "decision_result",
             "decision_notified_at",
             "closed_at",
+            "reopened_at",
             "updated_at",
         ]
     )

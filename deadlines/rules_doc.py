@@ -83,7 +83,10 @@ These hold for every rule; a rule chooses only its duration, unit and whether it
 - **Until a given date:** any contact logged with a follow-up date starts a clock that runs
   until 24:00 on that date.
 - Case kinds, platforms and priority narrow a rule to the cases that match; empty means all.
-  Closing a case cancels its open clocks.
+  Closing a case cancels its open clocks. Reopening it starts the status clocks of the status it
+  enters and, again from their dates, the detail-date clocks the closing cancelled (a window
+  that had already run out or been met stays so); clocks breached before the case was
+  reopened no longer mark it overdue.
 """
 
 BREACH_LETTERS = {

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -54,6 +54,10 @@ def deadlines_breached(*, actor: User, limit: int = 10) -> list[Deadline]:
     clocks = _deadlines_visible_to(actor).filter(state=DeadlineState.BREACHED)
     if not actor.is_support_staff:
         clocks = clocks.filter(case__breached_open=True)
+    # A reopened case's earlier breaches belong to its closed chapter.
+    clocks = clocks.filter(
+        Q(case__reopened_at__isnull=True) | Q(settled_at__gt=F("case__reopened_at"))
+    )
     return list(clocks.exclude(case__status__in=CLOSED).order_by("-settled_at", "-id")[:limit])
 
 

@@ -2,7 +2,7 @@
 runs out (`compute_due`, pure, with a worked example per shipped rule), and what starting,
 pausing, resuming and settling does to them. The sweep (deadlines/sweep.py) warns and breaches."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -70,6 +70,10 @@ def compute_due(
 # --- The staff queue's urgency, denormalised onto the case ------------------------------------
 
 
+# Earlier than any clock: a case never reopened counts all its breaches.
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def running_deadlines(case_ref) -> QuerySet[Deadline]:
     """A case's running clocks, the next one due first (ties by id): `case_ref` is a case or
     an `OuterRef` to one."""
@@ -91,7 +95,13 @@ def case_refresh_urgency(case_ids, **also) -> int:
         return 0
     first = running_deadlines(OuterRef("pk"))[:1]
     rule = first.annotate(key=KeyTextTransform("key", "rule_snapshot")).values("key")
-    breached = Deadline.objects.filter(case=OuterRef("pk"), state=DeadlineState.BREACHED)
+    # Only breaches since the case was last reopened: the ones before belong to its closed
+    # chapter.
+    breached = Deadline.objects.filter(
+        case=OuterRef("pk"),
+        state=DeadlineState.BREACHED,
+        settled_at__gt=Coalesce(OuterRef("reopened_at"), Value(EPOCH)),
+    )
     return Case.objects.filter(pk__in=ids).update(
         next_due_at=Subquery(first.values("due_at")),
         next_due_rule=Coalesce(Subquery(rule), Value(""), output_field=CharField()),
@@ -275,6 +285,10 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
         )
         case_refresh_urgency([case.pk])
         return
+    if from_status in CLOSED:
+        # Reopened: the clocks its details drive (limitation, no-reason return…) run again,
+        # those the closing cancelled; a window already breached or met stays so.
+        restore_detail_clocks(case=case)
     running = [d for d in open_clocks if d.state == DeadlineState.RUNNING]
     if to_status == Status.INFO_REQUESTED:
         for deadline in running:
@@ -481,6 +495,23 @@ def deadlines_on_details(*, case: Case) -> None:
             deadline_start(case=case, rule=rule, start=start)
     if rules:
         case_refresh_urgency([case.pk])
+
+
+def restore_detail_clocks(*, case: Case) -> None:
+    """Start again the detail-date clocks whose latest clock the case's closing cancelled."""
+    rules = _detail_rules(case)
+    latest: dict[int, Deadline] = {}
+    for deadline in case.deadlines.filter(rule__in=rules).order_by("id"):
+        latest[deadline.rule_id] = deadline
+    zone = calendar.region_zone()
+    for rule in rules:
+        last = latest.get(rule.pk)
+        if last is None or last.state != DeadlineState.CANCELLED or last.contact_id is not None:
+            continue
+        raw = (case.details or {}).get(rule.trigger_detail)
+        if raw:
+            start = datetime.combine(date.fromisoformat(raw), datetime.min.time(), tzinfo=zone)
+            deadline_start(case=case, rule=rule, start=start)
 
 
 def _answered(case: Case, rule: DeadlineRule) -> bool:
