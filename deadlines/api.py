@@ -101,8 +101,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=gettext_lazy(
             "Only while paused: the time left when the clock was paused, as an ISO 8601 "
-            "duration (e.g. P2DT3H0M0S). For working-day rules it counts working time only; "
-            "resuming gives it back. Null in every other state."
+            "duration. A clock counted in days keeps whole days (working days for working-day "
+            "rules, e.g. P2DT0H0M0S) and, resumed, ends at 24:00 that many days after; an hour "
+            "clock keeps its exact time (e.g. PT3H0M0S). Null in every other state."
         ),
     )
 

@@ -343,6 +343,75 @@ def add_working_time(
         cursor = datetime.combine(day, time(0), tzinfo=zone)
 
 
+# --- Pauses on day clocks -----------------------------------------------------------------------
+#
+# A clock counted in days (working or natural, months, years) keeps whole days when paused, so
+# its due moment stays at the end of a day (24:00): remaining = the days left after the day it
+# was paused, up to its own last day (before any roll-over); resumed on day R, it ends on the
+# n-th such day after R, rolled over again if its rule rolls over. Paused and resumed within
+# the same day, it is due when it was; a working-day clock due Friday 24:00 and paused for a
+# second on Friday is still due Friday 24:00 (exact working time would have spilled the second
+# over the weekend to Monday). Hour clocks keep exact time (working_time_between above is
+# kept for the panel's countdown).
+
+
+def whole_days_left(
+    due_at: datetime,
+    at: datetime,
+    *,
+    working: bool,
+    rolled_from: date | None = None,
+    region: str | None = None,
+    tz: tzinfo | str | None = None,
+) -> int:
+    """Days (working days for a working-day clock) after `at`'s local day up to the clock's
+    own last day: the day before due_at's 00:00, or `rolled_from` when a roll-over moved it."""
+    zone, cal = _zone(tz, region), Calendar(region)
+    last = rolled_from or (due_at - timedelta(microseconds=1)).astimezone(zone).date()
+    today = _local_date(at, zone)
+    if last <= today:
+        return 0
+    if not working:
+        return (last - today).days
+    days, day = 0, today
+    while day < last:
+        day += DAY
+        days += cal.is_working_day(day)
+    return days
+
+
+def resume_days(
+    at: datetime,
+    days: int,
+    *,
+    working: bool,
+    roll_over: bool = False,
+    region: str | None = None,
+    tz: tzinfo | str | None = None,
+) -> Due:
+    """The due moment of a day clock resumed at `at` with `days` whole days left: 24:00 of the
+    days-th (working) day after at's local day, that day itself when none is left (for a
+    working-day clock, the first working day from it)."""
+    zone, cal = _zone(tz, region), Calendar(region)
+    day = _local_date(at, zone)
+    if not working:
+        return _finish(day + days * DAY, roll_over=roll_over, cal=cal, tz=zone)
+    counted = 0
+    while counted < days:
+        day += DAY
+        counted += cal.examine(day)
+    if days == 0:
+        day = cal.first_working_day_from(day)
+    return Due(due_at=end_of_day(day, zone), provisional=cal.provisional)
+
+
+def days_kept(remaining: timedelta) -> int:
+    """Whole days of a paused day clock's remaining time; a part of a day (an extension by
+    hours) counts as a day."""
+    days = remaining.days
+    return days + 1 if remaining - timedelta(days=days) > timedelta(0) else days
+
+
 # --- Warnings -------------------------------------------------------------------------------
 
 

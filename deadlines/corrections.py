@@ -85,7 +85,7 @@ def _move(deadline: Deadline, *, start: datetime, until, now: datetime) -> None:
         before = compute_due(snapshot=snapshot, start=old_start, until=_until(deadline)).due_at
         after = compute_due(snapshot=snapshot, start=start, until=until).due_at
         deadline.remaining = max(
-            deadline.remaining + _signed_time(before, after, snapshot), timedelta(0)
+            deadline.remaining + _moved_by(before, after, snapshot), timedelta(0)
         )
         deadline.started_at = start
         deadline.save(update_fields=["started_at", "remaining"])
@@ -123,10 +123,12 @@ def _until(deadline: Deadline):
     return deadline.due_at.astimezone(zone).date() - timedelta(days=1)
 
 
-def _signed_time(before: datetime, after: datetime, snapshot: dict) -> timedelta:
-    """How far the due moment moved, in the clock's own time (working time for working days)."""
-    if snapshot.get("unit") != DeadlineUnit.WORKING_DAYS:
+def _moved_by(before: datetime, after: datetime, snapshot: dict) -> timedelta:
+    """How far a due moment moved, in what a paused clock keeps: whole (working) days for a
+    day clock, exact time for an hour clock."""
+    if snapshot.get("unit") == DeadlineUnit.HOURS:
         return after - before
-    if after >= before:
-        return calendar.working_time_between(before, after)
-    return -calendar.working_time_between(after, before)
+    working = snapshot.get("unit") == DeadlineUnit.WORKING_DAYS
+    early, late = sorted((before, after))
+    days = calendar.whole_days_left(late, early - timedelta(microseconds=1), working=working)
+    return timedelta(days=days if after >= before else -days)

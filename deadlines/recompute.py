@@ -39,7 +39,7 @@ from deadlines import calendar
 from deadlines.calendar import next_warning
 from deadlines.choices import DeadlineState, DeadlineUnit
 from deadlines.models import Deadline
-from deadlines.services import case_refresh_urgency, compute_due
+from deadlines.services import case_refresh_urgency, compute_due, remaining_at, resumed_due
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,6 @@ def recomputed_due(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due
     after its last resume follows the new calendar. Events from before they recorded it are
     replayed on today's calendar instead."""
     snapshot = deadline.rule_snapshot
-    working = snapshot.get("unit") == DeadlineUnit.WORKING_DAYS
     until = None
     if snapshot.get("unit") == DeadlineUnit.UNTIL_DATE:
         until = deadline.contact.follow_up_on if deadline.contact_id else None
@@ -209,18 +208,14 @@ def recomputed_due(deadline: Deadline, history: list[CaseEvent]) -> calendar.Due
         if event.kind == EventKind.DEADLINE_PAUSED and remaining is None:
             remaining = _duration(recorded.get("new"))
             if remaining is None:
-                remaining = (
-                    calendar.working_time_between(event.created_at, due.due_at)
-                    if working
-                    else max(due.due_at - event.created_at, timedelta(0))
+                deadline_then = Deadline(
+                    rule_snapshot=snapshot, due_at=due.due_at, rolled_from=due.rolled_from
                 )
+                remaining = remaining_at(deadline_then, event.created_at)
         elif event.kind == EventKind.DEADLINE_RESUMED and remaining is not None:
             left = _duration(recorded.get("old"))
             left = remaining if left is None else left
-            if working:
-                due = calendar.add_working_time(event.created_at, left)
-            else:
-                due = calendar.Due(due_at=event.created_at + left, provisional=due.provisional)
+            due = resumed_due(snapshot, left, event.created_at, due.provisional)
             remaining = None
         elif event.kind == EventKind.DEADLINE_EXTENDED:
             due, remaining = _extended(due, remaining, changes)

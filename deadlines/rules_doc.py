@@ -59,8 +59,13 @@ These hold for every rule; a rule chooses only its duration, unit and whether it
   running clocks it touches.
 - **Pause on information requested.** While a case is in Information requested
   (`info_requested`), the clocks waiting on the platform stop and keep their remaining time,
-  and resume with it when the case moves on. The other clocks (the seller's, an outside
-  body's) keep running.
+  and resume with it when the case moves on. The other clocks (the seller's, the merchant's,
+  an outside body's) keep running.
+- **Pauses keep day boundaries.** A clock counted in days keeps the whole days left after
+  the day it stopped (working days for a working-day rule); resumed, it ends at 24:00 that
+  many days after the day it resumes, rolled over again if its rule rolls over. Paused and
+  resumed on the same day, it is due when it was: a working-day clock due Friday 24:00 paused
+  for a second on Friday is still due Friday 24:00. An hour clock keeps its exact time.
 - **Warnings** are counted back from the due moment: in hours for hour rules, in whole days
   (24 hours) for every other unit, working-day rules included. A warning of 0 sends nothing.
 - **Editing a rule** changes the clocks started after the edit; a running clock keeps the rule

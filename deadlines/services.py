@@ -194,19 +194,46 @@ def settle(deadlines, *, state: str, event_kind: str, now: datetime) -> None:
         )
 
 
-def _remaining(deadline: Deadline, now: datetime) -> timedelta:
-    if deadline.rule_snapshot["unit"] == DeadlineUnit.WORKING_DAYS:
-        return calendar.working_time_between(now, deadline.due_at)
+def counts_days(snapshot: dict) -> bool:
+    """A clock counted in days, months or years (not hours): it pauses keeping whole days."""
+    return snapshot.get("unit") != DeadlineUnit.HOURS
+
+
+def remaining_at(deadline: Deadline, now: datetime) -> timedelta:
+    """What a clock keeps when paused at `now`: whole days for a day clock (calendar's
+    "Pauses on day clocks"), exact time for an hour clock."""
+    snapshot = deadline.rule_snapshot
+    if counts_days(snapshot):
+        days = calendar.whole_days_left(
+            deadline.due_at,
+            now,
+            working=snapshot.get("unit") == DeadlineUnit.WORKING_DAYS,
+            rolled_from=deadline.rolled_from,
+        )
+        return timedelta(days=days)
     return max(deadline.due_at - now, timedelta(0))
+
+
+def resumed_due(snapshot: dict, remaining: timedelta, now: datetime, provisional: bool):
+    """The due moment of a clock resumed at `now` with what it kept (see remaining_at)."""
+    if counts_days(snapshot):
+        return calendar.resume_days(
+            now,
+            calendar.days_kept(remaining),
+            working=snapshot.get("unit") == DeadlineUnit.WORKING_DAYS,
+            roll_over=snapshot.get("roll_over", False),
+        )
+    return calendar.Due(due_at=now + remaining, provisional=provisional)
 
 
 def deadline_pause(
     *, deadline: Deadline, now: datetime, actor: User | None = None, note: str = ""
 ) -> CaseEvent:
-    """Stop a clock, keeping the time it has left (working time for working-day clocks).
+    """Stop a clock, keeping the time it has left (whole days for a day clock, so that it
+    resumes at a day's end; exact time for an hour clock).
     Returns its event: by the case's move when `actor` is None, else by that person."""
     old_due = deadline.due_at
-    deadline.remaining = _remaining(deadline, now)
+    deadline.remaining = remaining_at(deadline, now)
     deadline.state, deadline.paused_at, deadline.warn_at = DeadlineState.PAUSED, now, None
     deadline.paused_by_staff = actor is not None
     deadline.save(update_fields=["remaining", "state", "paused_at", "warn_at", "paused_by_staff"])
@@ -227,14 +254,12 @@ def deadline_pause(
 def deadline_resume(
     *, deadline: Deadline, now: datetime, actor: User | None = None, note: str = ""
 ) -> CaseEvent:
-    """Restart a paused clock from the time it had left, on today's calendar."""
+    """Restart a paused clock from the time it had left, on today's calendar (a day clock
+    rolls over again if its rule does)."""
     remaining = deadline.remaining
-    if deadline.rule_snapshot["unit"] == DeadlineUnit.WORKING_DAYS:
-        due = calendar.add_working_time(now, remaining)
-    else:
-        due = calendar.Due(due_at=now + remaining, provisional=deadline.provisional)
+    due = resumed_due(deadline.rule_snapshot, remaining, now, deadline.provisional)
     deadline.state, deadline.due_at = DeadlineState.RUNNING, due.due_at
-    deadline.provisional = due.provisional
+    deadline.provisional, deadline.rolled_from = due.provisional, due.rolled_from
     deadline.warn_at = next_warning(deadline.rule_snapshot, due.due_at, after=now)
     deadline.paused_at, deadline.remaining, deadline.paused_by_staff = None, None, False
     deadline.save(
@@ -242,6 +267,7 @@ def deadline_resume(
             "state",
             "due_at",
             "provisional",
+            "rolled_from",
             "warn_at",
             "paused_at",
             "remaining",

@@ -63,7 +63,7 @@ def test_staff_pause_a_clock_and_get_it_back(carol_api, carol, decision):
     assert body["id"] == decision.pk
     assert body["state"] == "paused"
     assert body["name"] == "Platform's decision"
-    assert body["remaining"] == "P5DT12H00M00S"  # the rest of Friday and five working days
+    assert body["remaining"] == "P5DT00H00M00S"  # the five working days after Friday
     assert body["warn_at"] is None
     event = CaseEvent.objects.get(case=decision.case, kind="deadline_paused")
     assert (event.actor, event.note) == (carol, "平台春节放假")

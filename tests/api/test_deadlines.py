@@ -98,7 +98,7 @@ def test_every_state_is_listed_and_a_paused_clock_tells_its_remaining_time(alice
         "seller.reply": "running",
     }
     # The rest of Friday and 5 working days, as ISO 8601.
-    assert rows["platform.decision"]["remaining"] == "P5DT12H00M00S"
+    assert rows["platform.decision"]["remaining"] == "P5DT00H00M00S"
     assert rows["seller.reply"]["waiting_on"] == "seller"
     assert rows["seller.reply"]["remaining"] is None
     assert rows["platform.first_response"]["remaining"] is None

@@ -256,7 +256,7 @@ def decision(move, now):
     assert clock.due_at == at(2026, 3, 14)
     clock = move("info_requested", at(2026, 3, 6, 12, 0))["platform.decision"]
     assert clock.state == DeadlineState.PAUSED
-    assert clock.remaining == timedelta(hours=12, days=5)
+    assert clock.remaining == timedelta(days=5)
     return clock
 
 
@@ -269,11 +269,11 @@ def test_a_paused_clock_keeps_its_time_and_resumes_on_the_new_calendar(
         holiday("2026-03-10")  # a Tuesday ahead of it
 
     paused = _refresh(decision)
-    assert (paused.state, paused.remaining) == (DeadlineState.PAUSED, timedelta(hours=12, days=5))
+    assert (paused.state, paused.remaining) == (DeadlineState.PAUSED, timedelta(days=5))
     assert _recomputed() == []
 
     clock = move("in_review", at(2026, 3, 9, 12, 0))["platform.decision"]  # Monday noon
-    # The rest of Monday (12 h), Tuesday off, then Wed…Fri and Mon, Tue: 03-17 24:00.
+    # The 5 working days after Monday, Tuesday off: Wed…Fri and Mon, Tue: 03-17 24:00.
     assert clock.due_at == at(2026, 3, 18)
 
 
@@ -312,10 +312,10 @@ def test_a_resumed_clock_is_recomputed_with_or_without_the_remaining_time_on_its
 ):
     """Resume events written before they recorded the time left are replayed from the
     start instead: the same result."""
-    # Started Mon 03-02 10:00 (due 03-09 24:00); paused Wed 03-04 10:00 with 14 h + 3 working
-    # days left; resumed Mon 03-09 10:00: the rest of Monday, then Tue, Wed, Thu → 03-12 24:00.
+    # Started Mon 03-02 10:00 (due 03-09 24:00); paused Wed 03-04 10:00 keeping the 3 working
+    # days after Wednesday (Thu, Fri, Mon); resumed Mon 03-09 10:00: Tue, Wed, Thu → 03-12 24:00.
     clock = first_response
-    left = timedelta(hours=14, days=3)
+    left = timedelta(days=3)
     extra = {"remaining": {"old": duration_iso_string(left), "new": None}} if recorded else {}
     history = [
         _event(EventKind.DEADLINE_PAUSED, at(2026, 3, 4, 10, 0), clock),

