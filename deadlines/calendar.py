@@ -415,18 +415,47 @@ def days_kept(remaining: timedelta) -> int:
 # --- Warnings -------------------------------------------------------------------------------
 
 
-def warning_moments(snapshot: dict, due_at: datetime) -> list[datetime]:
-    """The moments a clock warns, earliest first: due_at minus each of the rule's warn_before
-    (hours for hour rules; natural days otherwise, close enough for a reminder). For a rule
-    counted in days, 0 is "on the day": at the start of the last day, a day before its 24:00
-    (a follow-up date warns that morning, not at the moment it is missed)."""
-    hours = snapshot.get("unit") == DeadlineUnit.HOURS
-    step = timedelta(hours=1) if hours else timedelta(days=1)
-    befores = [n if n > 0 else 1 for n in snapshot.get("warn_before") or [] if n > 0 or not hours]
-    return sorted({due_at - n * step for n in befores})
+def warning_moments(
+    snapshot: dict, due_at: datetime, *, cal: Calendar | None = None
+) -> list[datetime]:
+    """The moments a clock warns, earliest first, for each of the rule's warn_before:
+
+    - hour rules: that many hours before the due moment;
+    - working-day rules: when that many working days are left, i.e. at 00:00 of the n-th
+      working day counting back from the last one (1: the start of the last day; 2 before a
+      Monday deadline: Friday 00:00, not Saturday);
+    - other day rules: that many days before the due moment (1: 00:00 of the last day).
+
+    0 is "on the day": for a day rule, the start of the last day (a follow-up date warns that
+    morning, not at the moment it is missed); for an hour rule, nothing. `cal`: a calendar
+    shared by a batch (the sweep's), so its overrides are read once."""
+    unit = snapshot.get("unit")
+    befores = {
+        n if n > 0 else 1
+        for n in snapshot.get("warn_before") or []
+        if n > 0 or unit != DeadlineUnit.HOURS
+    }
+    if unit == DeadlineUnit.HOURS:
+        return sorted(due_at - timedelta(hours=n) for n in befores)
+    if unit == DeadlineUnit.WORKING_DAYS:
+        return sorted(_working_days_before(due_at, n, cal or Calendar()) for n in befores)
+    return sorted(due_at - timedelta(days=n) for n in befores)
 
 
-def next_warning(snapshot: dict, due_at: datetime, *, after: datetime) -> datetime | None:
+def _working_days_before(due_at: datetime, n: int, cal: Calendar) -> datetime:
+    """00:00 of the n-th working day counting back from the clock's last day (itself first)."""
+    zone = region_zone(cal.region)
+    day = (due_at - timedelta(microseconds=1)).astimezone(zone).date()
+    counted = 1 if cal.is_working_day(day) else 0
+    while counted < n:
+        day -= DAY
+        counted += cal.is_working_day(day)
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def next_warning(
+    snapshot: dict, due_at: datetime, *, after: datetime, cal: Calendar | None = None
+) -> datetime | None:
     """The first warning moment strictly after `after`, or None when none is left. A sweep that
     ran late sends one warning, not each one it missed."""
-    return next((m for m in warning_moments(snapshot, due_at) if m > after), None)
+    return next((m for m in warning_moments(snapshot, due_at, cal=cal) if m > after), None)

@@ -66,8 +66,11 @@ These hold for every rule; a rule chooses only its duration, unit and whether it
   many days after the day it resumes, rolled over again if its rule rolls over. Paused and
   resumed on the same day, it is due when it was: a working-day clock due Friday 24:00 paused
   for a second on Friday is still due Friday 24:00. An hour clock keeps its exact time.
-- **Warnings** are counted back from the due moment: in hours for hour rules, in whole days
-  (24 hours) for every other unit, working-day rules included. A warning of 0 sends nothing.
+- **Warnings** are counted back from the due moment: in hours for hour rules; in working days
+  for working-day rules (a warning "2 working days before" a Monday deadline goes out at
+  00:00 on the Friday before, when two working days are left, not on Saturday); in days for
+  the others. "On the day" (0) warns at 00:00 of the last day; for an hour rule 0 sends
+  nothing.
 - **Editing a rule** changes the clocks started after the edit; a running clock keeps the rule
   as it was when it started.
 
@@ -409,10 +412,21 @@ def _ordinal(n: int) -> str:
 
 
 def _warnings(rule) -> str:
-    step = ("hour", "hours") if rule.unit == DeadlineUnit.HOURS else ("day", "days")
+    step = {
+        DeadlineUnit.HOURS: ("hour", "hours"),
+        DeadlineUnit.WORKING_DAYS: ("working day", "working days"),
+    }.get(rule.unit, ("day", "days"))
     warnings = []
     for n in sorted(rule.warn_before or [], reverse=True):
-        if n > 0:
+        if n > 0 and rule.unit == DeadlineUnit.WORKING_DAYS:
+            if n == 1:
+                warnings.append("when 1 working day is left (at 00:00 of the last day)")
+            else:
+                warnings.append(
+                    f"when {n} working days are left (at 00:00 of the {_ordinal(n)} working "
+                    "day counting back from the last)"
+                )
+        elif n > 0:
             warnings.append(f"{n} {step[0] if n == 1 else step[1]} before the end")
         elif rule.unit == DeadlineUnit.HOURS:
             warnings.append("0 (sends no warning)")

@@ -18,7 +18,7 @@ from django.db.models import F, Value, When
 from cases import clock
 from cases.choices import EventKind, Priority
 from cases.models import Case, CaseEvent
-from deadlines.calendar import next_warning
+from deadlines.calendar import Calendar, next_warning
 from deadlines.choices import BreachAction, DeadlineState
 from deadlines.models import Deadline
 from deadlines.services import case_refresh_urgency
@@ -175,9 +175,12 @@ def _warn(*, now: datetime, limit: int) -> int:
         if not to_warn:
             return 0
         events, notifications = [], []
+        cal = Calendar()  # one for the batch: the overrides are read once per year it touches
         for deadline in to_warn:
             deadline.warnings_sent += 1
-            deadline.warn_at = next_warning(deadline.rule_snapshot, deadline.due_at, after=now)
+            deadline.warn_at = next_warning(
+                deadline.rule_snapshot, deadline.due_at, after=now, cal=cal
+            )
             events.append(
                 CaseEvent(
                     case=deadline.case,

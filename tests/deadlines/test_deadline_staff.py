@@ -247,7 +247,8 @@ def test_extending_to_a_new_due_moment(carol, in_review):
     extend(carol, decision, at(2026, 3, 5, 12, 0), due_at=at(2026, 3, 20, 18, 0))
     decision.refresh_from_db()
     assert decision.due_at == at(2026, 3, 20, 18, 0)
-    assert decision.warn_at == at(2026, 3, 19, 18, 0)
+    # One working day before: when the last working day begins.
+    assert decision.warn_at == at(2026, 3, 20, 0, 0)
 
 
 def test_extending_into_an_unpublished_year_is_provisional_unless_a_moment_is_set(carol, in_review):

@@ -93,7 +93,7 @@ def test_a_working_day_rule_counts_working_days():
     text = section(rendered(), "samr.accept_decision")
     assert "- **Duration:** 7 working days (unit `working_days`)" in text
     assert "调休 working days count; ends at 24:00 on the 7th working day." in text
-    assert "1 day before the end" in text
+    assert "when 1 working day is left (at 00:00 of the last day)" in text
 
 
 def test_a_statutory_rule_rolls_over_and_a_platform_rule_does_not():

@@ -335,10 +335,16 @@ def test_hour_rules_warn_in_hours():
     assert next_warning(snapshot, due, after=due - timedelta(hours=1)) is None
 
 
-def test_day_rules_warn_in_natural_days():
-    snapshot = {"unit": "working_days", "warn_before": [1, 3]}
-    assert warning_moments(snapshot, NOW) == [NOW - timedelta(days=3), NOW - timedelta(days=1)]
-    assert warning_moments({"unit": "years", "warn_before": []}, NOW) == []
+@pytest.mark.django_db
+def test_day_rules_warn_in_days_and_working_day_rules_in_working_days():
+    # NOW is Monday 10:00 in Shanghai; a clock due at its 24:00 (Tuesday 00:00).
+    due = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
+    natural = {"unit": "natural_days", "warn_before": [1, 3]}
+    assert warning_moments(natural, due) == [due - timedelta(days=3), due - timedelta(days=1)]
+    working = {"unit": "working_days", "warn_before": [1, 3]}
+    # 1 working day left: Monday 00:00; 3 left: Thursday 00:00 (not Friday, the natural 3).
+    assert warning_moments(working, due) == [due - timedelta(days=5), due - timedelta(days=1)]
+    assert warning_moments({"unit": "years", "warn_before": []}, due) == []
 
 
 # --- Cost, task and schedule ----------------------------------------------------------------
@@ -366,8 +372,9 @@ def test_a_sweep_of_many_clocks_does_not_query_per_clock(
             make_deadline(case, due_at=NOW + timedelta(days=2), warn_at=NOW - timedelta(hours=1))
 
     # Each phase: savepoint, claim, updates, one INSERT of events, the recipients' e-mail
-    # preference, one INSERT of notifications, release.
-    with django_assert_num_queries(15):
+    # preference, one INSERT of notifications, release; the warnings read the calendar's
+    # overrides once for the batch (the year their next warnings fall in).
+    with django_assert_num_queries(16):
         assert sweep_deadlines(now=NOW) == (9, 9)
 
 
