@@ -40,6 +40,7 @@ RUN_WAIT ?= 60
 run: $(VENV)/.run-installed
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py calendar_refresh
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST):$(PORT)"
 	@# Both run in the background so that the demo logins can be printed last, once the web

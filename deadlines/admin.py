@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from cases.admin import ReadOnlyAdmin
 from cases.choices import CaseKind, Platform, Status
 from config.errors import DomainError
-from deadlines.calendar_services import calendar_override_delete, calendar_override_save
+from deadlines.calendar_services import (
+    calendar_override_delete,
+    calendar_override_save,
+    published_year_delete,
+    published_year_save,
+    year_recompute,
+)
 from deadlines.choices import BreachAction
-from deadlines.models import CalendarOverride, Deadline, DeadlineRule
+from deadlines.models import CalendarOverride, Deadline, DeadlineRule, PublishedYear
 
 
 def _check_list(value, allowed, label):
@@ -39,14 +45,19 @@ class DeadlineRuleForm(forms.ModelForm):
             "case_kinds",
             "platforms",
             "priority",
+            "decision_results",
             "duration",
             "unit",
             "roll_over",
+            "roll_over_reason",
+            "roll_over_reason_zh",
             "warn_before",
             "on_breach",
             "suggestion",
             "suggestion_zh",
             "waiting_on",
+            "met_by_statuses",
+            "met_by_filing_types",
             "source",
             "secondary",
             "active",
@@ -137,6 +148,49 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         calendar_override_delete(actor=request.user, overrides=queryset)
+
+
+class PublishedYearForm(forms.ModelForm):
+    class Meta:
+        model = PublishedYear
+        fields = ["region", "year", "source", "published_on", "note"]
+
+    def clean_region(self):
+        return self.cleaned_data["region"].strip().upper()
+
+
+@admin.register(PublishedYear)
+class PublishedYearAdmin(admin.ModelAdmin):
+    """Mark a year final once its holidays and make-up days are entered as calendar overrides:
+    its dates stop being provisional and the running clocks over it are recomputed once
+    (deadlines.calendar_services). A year the bundled data covers needs no row."""
+
+    form = PublishedYearForm
+    list_display = ("year", "region", "published_on", "source")
+    list_filter = ("region",)
+    actions = ["recompute_clocks"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            published_year_save(actor=request.user, published=obj)
+        except DomainError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+
+    def delete_model(self, request, obj):
+        published_year_delete(actor=request.user, years=[obj])
+
+    def delete_queryset(self, request, queryset):
+        published_year_delete(actor=request.user, years=queryset)
+
+    @admin.action(description=_("Recompute the running clocks over these years"))
+    def recompute_clocks(self, request, queryset):
+        for published in queryset:
+            year_recompute(region=published.region, year=published.year, kind="year_published")
+        self.message_user(
+            request,
+            _("The running clocks over %(count)d year(s) are being recomputed.")
+            % {"count": queryset.count()},
+        )
 
 
 @admin.register(Deadline)

@@ -62,17 +62,45 @@ def _library_calendar(region: str) -> holidays.HolidayBase:
     return holidays.country_holidays(country, subdiv=subdivision or None)
 
 
-def _library_is_published(day: date, region: str) -> bool:
+@functools.cache
+def library_published_years(region: str) -> tuple[int, ...]:
+    """The years the bundled calendar data publishes for the region. For China, the years
+    chinesecalendar carries (it raises for a year without the State Council's schedule, where
+    `holidays` silently guesses without 调休): 2004 to 2026 in 1.11."""
     if region == "CN":
-        # `holidays` silently guesses a year without its 调休; chinesecalendar raises instead,
-        # so it tells us which years the State Council has published (2004 to 2026 in 1.11).
-        try:
-            chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return False
-        return True
+        years = []
+        for year in range(2004, 2101):
+            try:
+                chinese_calendar.is_workday(date(year, 6, 1))
+            except NotImplementedError:
+                continue
+            years.append(year)
+        return tuple(years)
     cls = type(_library_calendar(region))
-    return cls.start_year <= day.year <= cls.end_year
+    return tuple(range(cls.start_year, cls.end_year + 1))
+
+
+def library_versions() -> str:
+    """The calendar libraries in use, as recorded by `calendar_refresh`."""
+    return f"holidays {holidays.__version__}; chinesecalendar {chinese_calendar.__version__}"
+
+
+def _library_is_working_day(day: date, region: str) -> bool:
+    # One source per year: a year China published is read from chinesecalendar, which also
+    # says which years those are; only an unpublished year (provisional) falls back to the
+    # fixed statutory holidays `holidays` knows. So "provisional" and "working" never come
+    # from two libraries that might disagree.
+    if region == "CN" and day.year in library_published_years(region):
+        return chinese_calendar.is_workday(day)
+    return _library_calendar(region).is_working_day(day)
+
+
+def _load_published(region: str, year: int) -> bool:
+    try:
+        model = apps.get_model("deadlines", "PublishedYear")
+    except LookupError:
+        return False
+    return model.objects.filter(region=region, year=year).exists()
 
 
 def _load_overrides(region: str, year: int) -> dict[date, bool]:
@@ -103,6 +131,7 @@ class Calendar:
     def __init__(self, region: str | None = None):
         self.region = (region or settings.DEADLINE_REGION).upper()
         self._overrides: dict[int, dict[date, bool]] = {}
+        self._final: dict[int, bool] = {}
         self.provisional = False
 
     def _override(self, day: date) -> bool | None:
@@ -117,10 +146,19 @@ class Calendar:
         override = self._override(day)
         if override is not None:
             return override
-        return _library_calendar(self.region).is_working_day(day)
+        return _library_is_working_day(day, self.region)
+
+    def is_final(self, year: int) -> bool:
+        """The year's schedule is published: in the bundled data, or marked by staff (a
+        PublishedYear row, read only for a year the data lacks)."""
+        if year not in self._final:
+            self._final[year] = year in library_published_years(self.region) or _load_published(
+                self.region, year
+            )
+        return self._final[year]
 
     def is_provisional(self, day: date) -> bool:
-        return self._override(day) is None and not _library_is_published(day, self.region)
+        return not self.is_final(day.year)
 
     def examine(self, day: date) -> bool:
         """is_working_day, remembering whether the answer was provisional."""
@@ -139,7 +177,7 @@ def is_working_day(day: date, region: str | None = None) -> bool:
 
 
 def is_provisional(day: date, region: str | None = None) -> bool:
-    """True when day's year has no published schedule and no override covers that date."""
+    """True when day's year has no published schedule (see Calendar.is_final)."""
     return Calendar(region).is_provisional(day)
 
 

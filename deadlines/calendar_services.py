@@ -12,7 +12,7 @@ use an edit from the moment it commits; a paused clock meets it when it resumes.
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,9 @@ from django.db import transaction
 from accounts.models import User
 from config.errors import DomainError
 from config.tasks import enqueue_on_commit
-from deadlines.models import CalendarOverride
+from deadlines import calendar
+from deadlines.models import CalendarLibraryState, CalendarOverride, PublishedYear
+from deadlines.recompute import clocks_recompute
 from deadlines.tasks import recompute_clocks_task
 
 logger = logging.getLogger(__name__)
@@ -91,3 +93,86 @@ def _recompute_after_commit(days: list[dict]) -> None:
             region=region,
             dates=[day.isoformat() for day in sorted(dates)],
         )
+
+
+# --- Published years ------------------------------------------------------------------------
+
+
+def _year_days(year: int) -> list[str]:
+    first = date(year, 1, 1)
+    return [
+        (first + timedelta(days=n)).isoformat()
+        for n in range((date(year, 12, 31) - first).days + 1)
+    ]
+
+
+def year_recompute(*, region: str, year: int, kind: str) -> None:
+    """Recompute, after commit, the running clocks over the year, saying why on their events."""
+    enqueue_on_commit(
+        recompute_clocks_task,
+        region=region,
+        dates=_year_days(year),
+        reason={"kind": kind, "year": year, "region": region},
+    )
+
+
+@transaction.atomic
+def published_year_save(*, actor: User | None, published: PublishedYear) -> PublishedYear:
+    """Mark a year's schedule final (staff entered its holidays and make-up days as overrides):
+    its dates stop being provisional, and the running clocks over it are recomputed once."""
+    published.region = (published.region or "").strip().upper()
+    try:
+        published.full_clean()
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="year") from None
+    before = None
+    if published.pk is not None:
+        before = PublishedYear.objects.filter(pk=published.pk).values("region", "year").first()
+    published.save()
+    logger.info("Published year %s saved by %s", published, actor)
+    if before and (before["region"], before["year"]) != (published.region, published.year):
+        year_recompute(region=before["region"], year=before["year"], kind="year_unpublished")
+    if before is None or (before["region"], before["year"]) != (published.region, published.year):
+        year_recompute(region=published.region, year=published.year, kind="year_published")
+    return published
+
+
+@transaction.atomic
+def published_year_delete(*, actor: User | None, years: Iterable[PublishedYear]) -> int:
+    """Unmark years: their dates are provisional again (unless the bundled data covers them)."""
+    rows = list(PublishedYear.objects.filter(pk__in=[y.pk for y in years]))
+    PublishedYear.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    for row in rows:
+        logger.info("Published year %s deleted by %s", row, actor)
+        year_recompute(region=row.region, year=row.year, kind="year_unpublished")
+    return len(rows)
+
+
+def calendar_refresh(*, region: str, now) -> str | None:
+    """After a deploy: if the calendar libraries differ from those the running clocks were
+    computed with (a newer `holidays` or `chinesecalendar`), recompute every running day clock
+    once, in this process, and record the new state. The first run only records it. Returns
+    the new libraries' description when it recomputed, else None."""
+    region = region.upper()
+    libraries = calendar.library_versions()
+    years = list(calendar.library_published_years(region))
+    state = CalendarLibraryState.objects.filter(region=region).first()
+    if state is not None and (state.libraries, state.published_years) == (libraries, years):
+        return None
+    if state is not None:
+        # Every year a running clock can touch: from the oldest start to the latest due.
+        first, last = min(years[0], now.year - 5), max(years[-1], now.year) + 5
+        dates = [
+            date(first, 1, 1) + timedelta(days=n)
+            for n in range((date(last, 12, 31) - date(first, 1, 1)).days + 1)
+        ]
+        clocks_recompute(
+            region=region,
+            dates=dates,
+            reason={"kind": "libraries_updated", "libraries": libraries, "region": region},
+        )
+    CalendarLibraryState.objects.update_or_create(
+        region=region,
+        defaults={"libraries": libraries, "published_years": years, "checked_at": now},
+    )
+    return libraries if state is not None else None

@@ -31,6 +31,50 @@ class CalendarOverride(models.Model):
         return f"{self.date} {self.region} {'work' if self.is_working_day else 'off'}"
 
 
+class PublishedYear(models.Model):
+    """A year whose official holiday schedule is final for a region, entered by staff once its
+    holidays and make-up days (调休) are in the overrides, before a library release carries it.
+    A year the bundled calendar data covers is final without a row; every date of a year that
+    is neither is provisional (deadlines.calendar)."""
+
+    region = models.CharField(_("region"), max_length=8, default="CN")
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=300)
+    published_on = models.DateField(_("published on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("published year")
+        verbose_name_plural = _("published years")
+        ordering = ["region", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"], name="deadlines_publishedyear_one_per_region"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+
+class CalendarLibraryState(models.Model):
+    """The calendar libraries the running clocks were last computed with, per region: when a
+    deploy brings a newer `holidays` or `chinesecalendar`, `manage.py calendar_refresh`
+    (run after migrate) sees the difference and recomputes the running clocks once."""
+
+    region = models.CharField(_("region"), max_length=8, unique=True)
+    libraries = models.CharField(_("libraries"), max_length=200)
+    published_years = models.JSONField(_("years the libraries publish"), default=list)
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("calendar library state")
+        verbose_name_plural = _("calendar library states")
+
+    def __str__(self) -> str:
+        return f"{self.region}: {self.libraries}"
+
+
 class DeadlineRule(models.Model):
     """A default that starts clocks (docs/deadline-rules.md), shipped as data, edited by staff.
     Editing a rule does not rewrite running clocks: each deadline keeps a snapshot."""

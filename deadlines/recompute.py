@@ -58,7 +58,12 @@ class RecomputeResult(NamedTuple):
 
 
 def clocks_recompute(
-    *, region: str, dates: Iterable[date], ids: Iterable[int] | None = None, batch_size=BATCH_SIZE
+    *,
+    region: str,
+    dates: Iterable[date],
+    ids: Iterable[int] | None = None,
+    batch_size=BATCH_SIZE,
+    reason: dict | None = None,
 ) -> RecomputeResult:
     """Recompute the running clocks whose counting span covers one of `dates` in `region`.
 
@@ -67,7 +72,9 @@ def clocks_recompute(
     3. Per batch, in one transaction: claim the clocks and their cases, skipping rows someone
        else holds (see `_claim`), recompute each, write the changed ones with bulk_update and
        their events with bulk_create.
-    `ids` limits the run to those clocks (a retry of the ones skipped before)."""
+    `ids` limits the run to those clocks (a retry of the ones skipped before). `reason` says
+    why, on each clock's event (a year published, the libraries updated); without it the
+    events list the changed days."""
     dates = sorted(set(dates))
     if not dates or region.upper() != settings.DEADLINE_REGION.upper():
         return RecomputeResult(0, 0, [])
@@ -86,7 +93,7 @@ def clocks_recompute(
         if not batch:
             break
         last_id = batch[-1]
-        result = _recompute_batch(batch, dates=dates)
+        result = _recompute_batch(batch, dates=dates, reason=reason)
         examined += result.examined
         changed += result.changed
         skipped += result.skipped
@@ -101,9 +108,10 @@ def _covering(dates: list[date], region: str):
     Hour clocks count elapsed time whatever the calendar says, so they never change."""
     zone = calendar.region_zone(region)
     span = Q()
-    for day in dates:
-        day_start = datetime.combine(day, time(0), tzinfo=zone)
-        span |= Q(started_at__lt=calendar.end_of_day(day, zone), due_at__gt=day_start)
+    # Consecutive days as one range: a year published is one condition, not 365.
+    for first, last in _runs(dates):
+        day_start = datetime.combine(first, time(0), tzinfo=zone)
+        span |= Q(started_at__lt=calendar.end_of_day(last, zone), due_at__gt=day_start)
     return (
         Deadline.objects.filter(span, state=DeadlineState.RUNNING)
         .exclude(rule_snapshot__unit=DeadlineUnit.HOURS)
@@ -111,7 +119,20 @@ def _covering(dates: list[date], region: str):
     )
 
 
-def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
+def _runs(dates: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: (first, last) each."""
+    runs: list[tuple[date, date]] = []
+    for day in dates:
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _recompute_batch(
+    ids: list[int], *, dates: list[date], reason: dict | None = None
+) -> RecomputeResult:
     now = clock.now()
     with transaction.atomic():
         clocks = _claim(ids)
@@ -129,8 +150,11 @@ def _recompute_batch(ids: list[int], *, dates: list[date]) -> RecomputeResult:
             changes = {
                 "deadline": _summary(deadline),
                 "due_at": {"old": _iso(old_due), "new": _iso(due.due_at)},
-                "calendar_days": [day.isoformat() for day in dates],
             }
+            if reason:
+                changes["calendar_reason"] = reason
+            else:
+                changes["calendar_days"] = [day.isoformat() for day in dates]
             if old_provisional != due.provisional:
                 changes["provisional"] = {"old": old_provisional, "new": due.provisional}
             events.append(

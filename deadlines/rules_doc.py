@@ -54,9 +54,14 @@ These hold for every rule; a rule chooses only its duration, unit and whether it
 - **Months and years** end on the same-numbered day, or on the month's last day when it has
   none (民法典 第二百零二条): 2024-02-29 plus 3 years ends on 2027-02-28.
 - **Unpublished years are provisional.** China publishes each year's 调休 schedule around
-  November. A due date that depends on a year with no published schedule is computed from the
-  fixed statutory holidays and marked provisional; saving a calendar override recomputes the
-  running clocks it touches.
+  November. A year is final when the bundled calendar data (`chinesecalendar`) carries it, or
+  when staff have entered its holidays and make-up days as calendar overrides and marked it
+  published (*Published years* in the admin); a published year's days are read from that same
+  source. A due date that depends on a year that is neither is computed from the fixed
+  statutory holidays and marked provisional. When the calendar changes — an override saved or
+  deleted, a year marked published, or newer calendar libraries after a deploy
+  (`manage.py calendar_refresh`, run after `migrate`) — the running clocks over the changed
+  days are recomputed once, and each moved clock's timeline entry says why.
 - **Pause on information requested.** While a case is in Information requested
   (`info_requested`), the clocks waiting on the platform stop and keep their remaining time,
   and resume with it when the case moves on. The other clocks (the seller's, the merchant's,

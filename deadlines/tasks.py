@@ -14,14 +14,16 @@ RETRY_BUSY_AFTER = 30  # seconds
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def recompute_clocks_task(region: str, dates: list[str], ids: list[int] | None = None) -> dict:
+def recompute_clocks_task(
+    region: str, dates: list[str], ids: list[int] | None = None, reason: dict | None = None
+) -> dict:
     """Recompute the running clocks a calendar edit affects (safe to run twice). Clocks that
     were busy are retried in a task of their own."""
     days = [date.fromisoformat(day) for day in dates]
-    result = clocks_recompute(region=region, dates=days, ids=ids)
+    result = clocks_recompute(region=region, dates=days, ids=ids, reason=reason)
     if result.skipped:
         recompute_clocks_task.apply_async(
-            kwargs={"region": region, "dates": dates, "ids": result.skipped},
+            kwargs={"region": region, "dates": dates, "ids": result.skipped, "reason": reason},
             countdown=RETRY_BUSY_AFTER,
         )
     return result._asdict()

@@ -378,6 +378,20 @@ def deadline_reason(event) -> str:
     changes = event.changes or {}
     if changes.get("contact_corrected"):
         return gettext("The contact it counts from was corrected.")
+    reason = changes.get("calendar_reason") or {}
+    if reason.get("kind") == "year_published":
+        return gettext("The official holiday schedule for %(year)s was published.") % {
+            "year": reason.get("year")
+        }
+    if reason.get("kind") == "year_unpublished":
+        return gettext(
+            "The holiday schedule for %(year)s is no longer marked published: its dates are "
+            "provisional again."
+        ) % {"year": reason.get("year")}
+    if reason.get("kind") == "libraries_updated":
+        return gettext("The bundled holiday calendar was updated (%(libraries)s).") % {
+            "libraries": reason.get("libraries", "")
+        }
     days = changes.get("calendar_days")
     if days:
         return gettext("The official holiday calendar changed for %(days)s.") % {

@@ -271,18 +271,23 @@ def test_an_override_wins_over_the_library():
 
 
 @needs_overrides
-def test_an_override_for_a_2027_date_is_honoured_and_final():
+def test_an_override_for_a_2027_date_is_honoured_and_the_year_stays_provisional_until_published():
     monday = date(2027, 1, 4)
     assert cal.is_working_day(monday, region="CN")
     assert cal.is_provisional(monday, region="CN")
     override(monday, working=False)
     assert not cal.is_working_day(monday, region="CN")
-    assert not cal.is_provisional(monday, region="CN")
+    # One day entered is not the year's schedule: every 2027 date stays provisional.
+    assert cal.is_provisional(monday, region="CN")
     # 1 WD from Sunday 2027-01-03 skips the overridden Monday.
     due = cal.add_working_days(sh(2027, 1, 3, 9), 1, region="CN", tz=SH)
     assert due.due_at == midnight_after(date(2027, 1, 5))
-    assert due.provisional is True  # Tuesday has no schedule yet
-    # A deadline resting only on overridden days is final.
+    assert due.provisional is True
+    # Marked published by staff, the year is final.
+    apps.get_model("deadlines", "PublishedYear").objects.create(
+        region="CN", year=2027, source="国务院办公厅通知", published_on=date(2026, 11, 4)
+    )
+    assert not cal.is_provisional(monday, region="CN")
     due = cal.add_natural_days(sh(2027, 1, 1, 9), 3, region="CN", tz=SH)
     assert due.due_at == midnight_after(monday) and due.provisional is False
 

@@ -10,9 +10,11 @@ from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.duration import duration_iso_string
 
 from cases.choices import EventKind
@@ -20,11 +22,23 @@ from cases.models import Case, CaseEvent
 from cases.services import case_transition
 from config.errors import DomainError
 from deadlines import recompute
-from deadlines.calendar_services import calendar_override_delete, calendar_override_save
+from deadlines.calendar_services import (
+    calendar_override_delete,
+    calendar_override_save,
+    calendar_refresh,
+    published_year_save,
+)
 from deadlines.choices import DeadlineState
-from deadlines.models import CalendarOverride, Deadline, DeadlineRule
+from deadlines.models import (
+    CalendarLibraryState,
+    CalendarOverride,
+    Deadline,
+    DeadlineRule,
+    PublishedYear,
+)
 from deadlines.recompute import clocks_recompute, recomputed_due
 from deadlines.staff import deadline_extend
+from deadlines.templatetags.deadlines import deadline_reason
 
 SH = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parents[2]
@@ -226,10 +240,22 @@ def test_an_override_in_an_unpublished_year_makes_the_last_day_certain(
                 ),
             )
 
+    # The days are entered, but the year is final only once staff mark it published.
+    assert _refresh(clock).provisional
+    with django_capture_on_commit_callbacks(execute=True):
+        published_year_save(
+            actor=None,
+            published=PublishedYear(
+                region="CN", year=2027, source="国务院办公厅通知", published_on=date(2026, 11, 4)
+            ),
+        )
     clock = _refresh(clock)
     assert not clock.provisional
     event = _recomputed()[-1]
     assert event.changes["provisional"] == {"old": True, "new": False}
+    assert event.changes["calendar_reason"]["kind"] == "year_published"
+    with translation.override("en"):
+        assert deadline_reason(event) == "The official holiday schedule for 2027 was published."
 
 
 @pytest.mark.django_db
@@ -614,3 +640,34 @@ def test_a_clock_whose_case_is_busy_is_skipped_and_retried(make_user, make_case)
     result = recompute_clocks_task(region="CN", dates=["2026-03-04"], ids=[clock.pk])
     assert (result["changed"], result["skipped"]) == (1, [])
     assert _refresh(clock).due_at == at(2026, 3, 11)
+
+
+@pytest.mark.django_db
+def test_newer_calendar_libraries_recompute_the_running_clocks_once(move, now):
+    clock = move("filed", at(2026, 12, 30, 10, 0))["platform.first_response"]
+    assert clock.provisional  # ends in 2027, which chinesecalendar 1.11 does not carry
+    # The first run records the libraries; nothing moves.
+    assert calendar_refresh(region="CN", now=at(2026, 12, 30, 11, 0)) is None
+    assert calendar_refresh(region="CN", now=at(2026, 12, 30, 11, 0)) is None
+    # A deploy brings a chinesecalendar that publishes 2027 (the record says otherwise).
+    CalendarLibraryState.objects.update(libraries="holidays 0.1; chinesecalendar 1.0")
+    real_is_workday = chinese_calendar.is_workday
+
+    def with_2027(day):  # 2027 as a newer release might publish it: weekdays, no holiday
+        return day.weekday() < 5 if day.year == 2027 else real_is_workday(day)
+
+    with (
+        mock.patch(
+            "deadlines.calendar.library_published_years",
+            return_value=(*range(2004, 2027), 2027),
+        ),
+        mock.patch("chinese_calendar.is_workday", with_2027),
+    ):
+        updated = calendar_refresh(region="CN", now=at(2026, 12, 30, 12, 0))
+        assert updated and "chinesecalendar" in updated
+        clock = _refresh(clock)
+        assert not clock.provisional
+        event = _recomputed()[-1]
+        assert event.changes["calendar_reason"]["kind"] == "libraries_updated"
+        # Run again by the next deploy: nothing to do.
+        assert calendar_refresh(region="CN", now=at(2026, 12, 30, 13, 0)) is None

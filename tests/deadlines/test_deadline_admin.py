@@ -8,6 +8,9 @@ from deadlines.models import CalendarOverride, DeadlineRule
 pytestmark = pytest.mark.django_db
 
 JSON_FIELDS = (
+    "decision_results",
+    "met_by_statuses",
+    "met_by_filing_types",
     "trigger_statuses",
     "trigger_bodies",
     "case_kinds",
@@ -32,6 +35,8 @@ def admin_web(client, make_user):
         "admin:deadlines_deadline_changelist",
         "admin:notifications_notification_changelist",
         "admin:deadlines_calendaroverride_add",
+        "admin:deadlines_publishedyear_changelist",
+        "admin:deadlines_publishedyear_add",
     ],
 )
 def test_admin_pages_load(admin_web, name):
@@ -82,3 +87,33 @@ def test_staff_enter_a_newly_published_day(admin_web):
     }
     assert admin_web.post(url, data, secure=True).status_code == 302
     assert CalendarOverride.objects.get(date="2027-02-07").is_working_day
+
+
+def test_marking_a_year_published_in_the_admin_recomputes_its_clocks(
+    admin_web, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from deadlines.models import PublishedYear
+
+    with (
+        mock.patch("deadlines.calendar_services.enqueue_on_commit") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = admin_web.post(
+            reverse("admin:deadlines_publishedyear_add"),
+            {
+                "region": "cn",
+                "year": "2027",
+                "source": "国务院办公厅关于2027年部分节假日安排的通知",
+                "published_on": "2026-11-04",
+                "note": "",
+            },
+            secure=True,
+        )
+    assert response.status_code == 302
+    published = PublishedYear.objects.get()
+    assert (published.region, published.year) == ("CN", 2027)
+    (call,) = enqueue.call_args_list
+    assert call.kwargs["reason"] == {"kind": "year_published", "year": 2027, "region": "CN"}
+    assert call.kwargs["dates"][0] == "2027-01-01" and call.kwargs["dates"][-1] == "2027-12-31"
