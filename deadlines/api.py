@@ -107,6 +107,15 @@ class DeadlineSerializer(serializers.ModelSerializer):
         ),
     )
 
+    rolled_from = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The period's own last day when a rest day or statutory holiday moved the due date "
+            "to the next working day (民法典 第二百零三条); null otherwise."
+        ),
+    )
+
     class Meta:
         model = Deadline
         fields = [
@@ -118,6 +127,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "due_at",
             "warn_at",
             "provisional",
+            "rolled_from",
             "waiting_on",
             "source",
             "remaining",
@@ -146,6 +156,11 @@ class DeadlineSerializer(serializers.ModelSerializer):
 class DeadlineRuleSerializer(serializers.ModelSerializer):
     """A rule that starts clocks (docs/deadline-rules.md). Lists left empty mean any."""
 
+    roll_over_reason = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Why the rule rolls over a rest day or does not, in the language of Accept-Language."
+        )
+    )
     name = serializers.SerializerMethodField(
         help_text=gettext_lazy("The rule's name, in the language of Accept-Language.")
     )
@@ -210,10 +225,14 @@ class DeadlineRuleSerializer(serializers.ModelSerializer):
             "priority",
             "duration",
             "unit",
+            "decision_results",
             "roll_over",
+            "roll_over_reason",
             "warn_before",
             "on_breach",
             "waiting_on",
+            "met_by_statuses",
+            "met_by_filing_types",
             "source",
             "secondary",
         ]
@@ -221,6 +240,10 @@ class DeadlineRuleSerializer(serializers.ModelSerializer):
 
     def get_name(self, rule: DeadlineRule) -> str:
         return _localized_name(rule.name, rule.name_zh)
+
+    @extend_schema_field(serializers.CharField())
+    def get_roll_over_reason(self, rule: DeadlineRule) -> str:
+        return _localized_name(rule.roll_over_reason, rule.roll_over_reason_zh)
 
     def get_trigger_detail(self, rule: DeadlineRule) -> str | None:
         return rule.trigger_detail or None

@@ -61,10 +61,12 @@ def test_deadline_json_is_exactly_the_contract(alice_api, filed):
         "due_at",
         "warn_at",
         "provisional",
+        "rolled_from",
         "waiting_on",
         "source",
         "remaining",
     ]
+    assert row["rolled_from"] is None  # a working-day clock never rolls over
     clock = Deadline.objects.get(case=filed)
     assert row["id"] == clock.pk
     assert row["rule"] == "platform.first_response"
@@ -289,19 +291,28 @@ def test_rules_list_the_active_rules(alice_api):
         "priority",
         "duration",
         "unit",
+        "decision_results",
         "roll_over",
+        "roll_over_reason",
         "warn_before",
         "on_breach",
         "waiting_on",
+        "met_by_statuses",
+        "met_by_filing_types",
         "source",
         "secondary",
     ]
+    assert row["roll_over_reason"] == rule_reason("platform.first_response")
     rule = DeadlineRule.objects.get(key="platform.first_response")
     assert row["name"] == rule.name
     assert row["trigger"] == "status_entered"
     assert row["trigger_statuses"] == rule.trigger_statuses
     assert (row["trigger_filing_type"], row["trigger_detail"]) == (None, None)
     assert (row["duration"], row["unit"], row["waiting_on"]) == (5, "working_days", "platform")
+
+
+def rule_reason(key):
+    return DeadlineRule.objects.get(key=key).roll_over_reason
 
 
 def test_rule_names_follow_the_request_language(alice_api):
