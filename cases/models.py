@@ -42,7 +42,7 @@ class Case(models.Model):
     # The platform's (last) decision: set when the case enters "decided", kept afterwards as
     # history. "" for a case decided before results were recorded: its clocks run as they did.
     decision_result = models.CharField(
-        _("decision"), max_length=16, choices=DecisionResult.choices, blank=True
+        _("platform's decision"), max_length=16, choices=DecisionResult.choices, blank=True
     )
     # When the seller was notified of it: the appeal window and the refund clock count from it.
     decision_notified_at = models.DateTimeField(_("decision notified at"), null=True, blank=True)

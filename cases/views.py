@@ -260,6 +260,14 @@ def _transition_auto_id(to) -> str:
     return _FORM_MOVES.get(to, "id_%s")
 
 
+def _decide_form(form):
+    # What was decided is required here (the service refuses a move without it): marked so,
+    # and the browser asks before sending.
+    form.fields["decision_result"].required = True
+    form.fields["decision_result"].widget.attrs["required"] = True
+    return form
+
+
 def render_case_page(request, case, *, status=200, **forms) -> HttpResponse:
     """The case page. Also redisplays a rejected move, note, upload or message with what was
     typed: `forms` are those forms (and what goes with them), in place of the empty ones.
@@ -285,7 +293,7 @@ def render_case_page(request, case, *, status=200, **forms) -> HttpResponse:
         "can_resolve": Status.RESOLVED in targets,
         "transition_form": transition_form,
         "move_form": transition_form if transition_form and not redisplay else TransitionForm(),
-        "decide_form": form_for(Status.DECIDED),
+        "decide_form": _decide_form(form_for(Status.DECIDED)),
         "resolve_form": form_for(Status.RESOLVED),
         "deciding": redisplay == Status.DECIDED,
         "resolving": redisplay == Status.RESOLVED,

@@ -42,7 +42,7 @@ HOURS = (
 )
 HOURS_ZH = "按小时计算，自事件发生时起算（《民法典》第二百零一条第二款）；第二百零三条的顺延只适用于以日、月、年计算的期间。"
 FOLLOW_UP = "A date you set yourself, not a period: it ends on that date."
-FOLLOW_UP_ZH = "您自己设定的日期，不是法定期间：在该日届满。"
+FOLLOW_UP_ZH = "你自己设定的日期，不是法定期间：在该日届满。"
 
 ROLL_OVER = [
     "consumer.no_reason_return",

@@ -8,6 +8,8 @@ from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime, parse_duration
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,18 @@ SOON = timedelta(hours=24)
 def _localized(snapshot: dict, field: str) -> str:
     chinese = (get_language() or "").startswith("zh")
     return (snapshot.get(f"{field}_zh") if chinese else "") or snapshot.get(field) or ""
+
+
+def _moment(moment: datetime, zone) -> str:
+    """A moment as it happened ("2026-04-25 00:00"): a clock's start is not a due moment, so
+    not the 24:00 of the day before."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences joined as the language writes them: no space after 。 in Chinese."""
+    chinese = (get_language() or "").startswith("zh")
+    return ("" if chinese else " ").join(part for part in parts if part)
 
 
 def day_label(day, today) -> str:
@@ -160,7 +174,7 @@ def _counting_text(snapshot: dict) -> str:
             n,
         ) % {"n": n}
     if snapshot.get("roll_over"):
-        text += " " + gettext("A last day on a rest day moves to the next working day.")
+        text = _sentences(text, gettext("A last day on a rest day moves to the next working day."))
     return text
 
 
@@ -168,7 +182,7 @@ def _basis_text(deadline: Deadline, zone) -> tuple[str, bool]:
     """What the clock counts from, in a sentence, and whether that start is uncertain (a
     decision recorded before decisions had results)."""
     snapshot, case = deadline.rule_snapshot or {}, deadline.case
-    started = format_due(deadline.started_at, zone)
+    started = _moment(deadline.started_at, zone)
     trigger = snapshot.get("trigger")
     if trigger == Trigger.STATUS_ENTERED and Status.DECIDED in (
         snapshot.get("trigger_statuses") or []
@@ -192,7 +206,7 @@ def _basis_text(deadline: Deadline, zone) -> tuple[str, bool]:
     if detail:
         label = details_field_labels(case.kind).get(detail, detail)
         day = deadline.started_at.astimezone(region_zone()).date().isoformat()
-        return gettext("Counted from the date in the case details: %(label)s, %(day)s.") % {
+        return gettext("Counted from %(day)s, the date “%(label)s” in the case details.") % {
             "label": label,
             "day": day,
         }, False
@@ -226,7 +240,7 @@ def clock_info(deadline: Deadline, *, now: datetime, viewer, cal: Calendar) -> d
         "working": working,
         "due_display": format_due(deadline.due_at, zone),
         "due_iso": deadline.due_at.isoformat(),
-        "started_display": format_due(deadline.started_at, zone),
+        "started_display": _moment(deadline.started_at, zone),
         "provisional": deadline.provisional,
         "paused": deadline.state == DeadlineState.PAUSED,
         "paused_by_staff": deadline.paused_by_staff,
@@ -241,15 +255,24 @@ def clock_info(deadline: Deadline, *, now: datetime, viewer, cal: Calendar) -> d
         # A roll-over moved the last day: show both ("原定 5月2日，…顺延至 5月6日").
         today = now.astimezone(region_zone()).date()
         last_day = (deadline.due_at - timedelta(microseconds=1)).astimezone(region_zone()).date()
-        info["rolled"] = gettext(
-            "Originally due %(original)s; a statutory holiday or rest day moved it to %(moved)s."
-        ) % {
-            "original": day_label(deadline.rolled_from, today),
-            "moved": day_label(last_day, today),
-        }
+        # Each date kept on one line, however narrow the column.
+        info["rolled"] = mark_safe(
+            conditional_escape(
+                gettext(
+                    "Originally due %(original)s; a statutory holiday or rest day moved it to "
+                    "%(moved)s."
+                )
+            )
+            % {
+                "original": format_html(
+                    '<span class="nowrap">{}</span>', day_label(deadline.rolled_from, today)
+                ),
+                "moved": format_html('<span class="nowrap">{}</span>', day_label(last_day, today)),
+            }
+        )
     reason = _localized(snapshot, "roll_over_reason")
     if reason:
-        info["counting"] = f"{info['counting']} {reason}"
+        info["counting"] = _sentences(info["counting"], reason)
     if deadline.provisional:
         # A due moment at 00:00 is the 24:00 end of the day before.
         last_moment = deadline.due_at - timedelta(microseconds=1)

@@ -221,7 +221,15 @@ def test_the_web_form_asks_for_the_result_and_keeps_the_note(as_alice, deposit_c
     case = Case.objects.get(pk=deposit_case.pk)
     assert case.decision_notified_at == at(2026, 3, 19, 8, 0)
     page = as_alice.get(case.get_absolute_url())
-    assert "Rejected" in page.text  # in the summary and the timeline's move
+    summary = page.text.split('id="summary-title"')[1]
+    assert "Rejected" in summary.split("</section>")[0]
+    moves = [
+        item.split('class="event ')[0]
+        for item in page.text.split('class="event event-status_changed"')[1:]
+    ]
+    (move,) = [m for m in moves if "status-decided" in m]
+    assert "Rejected" in move, move
+    assert "2026-03-19 08:00" in move, move
 
 
 def test_a_bulk_move_to_decided_needs_the_result(alice, carol, deposit_case):

@@ -160,7 +160,8 @@ def test_the_clock_says_it_counts_from_the_typed_date(client, alice, make_case):
     case = make_case(alice, details=deposit_details(store_closed_on="2026-03-02"))
     client.force_login(alice)
     page = client.get(case.get_absolute_url(), secure=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Counted from the date in the case details: Store closed on, 2026-03-02." in (
-        page.content.decode()
-    )
-    assert date(2026, 3, 2).isoformat() in page.content.decode()
+    html = page.content.decode()
+    assert "Counted from 2026-03-02, the date “Store closed on” in the case details." in html
+    # Its start reads as the day it counts from, not as 24:00 of the day before.
+    assert "2026-03-02 00:00" in html and "2026-03-01 24:00" not in html
+    assert date(2026, 3, 2).isoformat() in html

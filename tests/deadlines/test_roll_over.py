@@ -4,6 +4,7 @@ and the user sees both dates when one moved.
 Before: civil.limitation and five other statutory rules did not roll over — a limitation
 ending on Labour Day showed the holiday, one from 2024-02-29 showed a Sunday."""
 
+import re
 from datetime import date, datetime
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -32,6 +33,11 @@ STATUTORY = [
 
 def at(*args):
     return datetime(*args, tzinfo=SH)
+
+
+def text_of(response) -> str:
+    """The page's text, tags removed."""
+    return re.sub(r"<[^>]+>", "", response.content.decode())
 
 
 def due(key, start):
@@ -94,9 +100,11 @@ def test_the_clock_shows_the_original_and_the_moved_date(alice, make_case):
     with mock.patch("cases.clock.now", return_value=at(2026, 4, 26, 9, 0)):
         zh = client.get(case.get_absolute_url(), secure=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
         en = client.get(case.get_absolute_url(), secure=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "原定 5月2日，遇法定节假日或休息日顺延至 5月6日" in zh.content.decode()
+    assert "原定 5月2日，遇法定节假日或休息日顺延至 5月6日。" in text_of(zh)
     assert "Originally due 2 May; a statutory holiday or rest day moved it to 6 May." in (
-        en.content.decode()
+        text_of(en)
     )
+    # Each date stays on one line in a narrow column.
+    assert '<span class="nowrap">5月6日</span>' in zh.content.decode()
     with translation.override("zh-hans"):
         assert "民法典" in zh.content.decode()
