@@ -62,8 +62,15 @@ def _claim(queryset, *, order: str, limit: int) -> list[Deadline]:
     return list(
         queryset.select_for_update(skip_locked=True, of=("self", "case"))
         .select_related("case")
+        # Of the case, only what the sweep reads (who is told, the priority a breach may
+        # raise): building 500 full cases, details and all, was a fifth of a batch's time.
+        .only(*CLOCK_FIELDS, *(f"case__{name}" for name in CASE_FIELDS))
         .order_by(order, "id")[:limit]
     )
+
+
+CLOCK_FIELDS = [field.name for field in Deadline._meta.concrete_fields]
+CASE_FIELDS = ("priority", "owner", "assignee")
 
 
 def _summary(deadline: Deadline) -> dict:
