@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("channels.api_urls")),
     path("", include(("conversations.api_urls", "conversations-api"))),
     # Last: anything else under /api/v1/ is a JSON 404, not the HTML page.
-    re_path(r"^.*$", api_not_found),
+    # [\s\S], not ".": an encoded newline in the path (%0A) is part of "anything" too.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

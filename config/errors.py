@@ -8,6 +8,7 @@ from django.core.exceptions import (
 )
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -101,8 +102,11 @@ def _validation_body(detail) -> dict:
     return {"detail": message, "code": "invalid", "field": field, "errors": errors}
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """Unknown paths under /api/ answer in JSON like every other API error."""
+    """Unknown paths under /api/ answer in JSON like every other API error, whatever the
+    method: exempt from the CSRF check, which would answer an unsafe method with Django's HTML
+    "CSRF verification failed" page first (nothing is written here)."""
     from django.http import JsonResponse
 
     return JsonResponse(

@@ -229,8 +229,9 @@ class AllowListOrdering(BaseFilterBackend):
         keys = [key.strip() for key in raw.split(",")] if raw is not None else []
         keys = [key for key in keys if key] or list(view.ordering)
         allowed = view.ordering_fields
-        unknown = [key for key in keys if key.lstrip("-") not in allowed]
-        names = [key.lstrip("-") for key in keys]
+        # One "-" at most: "--priority" is not a field (it reached order_by and failed, 500).
+        names = [key.removeprefix("-") for key in keys]
+        unknown = [name for name in names if name not in allowed]
         if unknown or len(set(names)) != len(names):
             raise exceptions.ValidationError(
                 {

@@ -20,7 +20,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -39,6 +38,7 @@ from cases.api.serializers import (
 )
 from cases.selectors import case_get_for, case_timeline, cases_visible_to
 from cases.services import case_create, case_transition, case_update
+from config.api_parsing import JSONParser
 from config.errors import DomainError
 
 # --- Shared pieces -----------------------------------------------------------------------
