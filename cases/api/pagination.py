@@ -121,7 +121,9 @@ class KeysetPagination(BasePagination):
 
     def _decode(self, request, model) -> tuple[bool, list | None]:
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is None:
+        if not raw:
+            # Absent or empty (`?cursor=`, as a client that blanks the parameter sends it):
+            # the first page.
             return False, None
         try:
             padded = raw + "=" * (-len(raw) % 4)

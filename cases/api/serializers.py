@@ -392,9 +392,23 @@ def case_url(request, case: Case) -> str:
     )
 
 
+def _not_text(field, value) -> bool:
+    """A value of the wrong JSON type for a text field (or a list of them)."""
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        return any(_not_text(field.child, item) for item in value)
+    return (
+        isinstance(field, serializers.CharField)
+        and value is not None
+        and not isinstance(value, str)
+    )
+
+
 class StrictInputSerializer(serializers.Serializer):
     # Refuses fields it does not know instead of silently ignoring them: a client that sends
     # "status" in an edit must learn that it did nothing.
+
+    # And refuses a number or true/false where the schema says text: DRF's CharField turns
+    # `"platform_reference": 0` into "0", so a client's wrong type went unnoticed.
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -403,6 +417,13 @@ class StrictInputSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {name: [self.unexpected_field_message(name)] for name in extra}
                 )
+            wrong = {
+                name: [_("Must be text (a JSON string), not a number or true/false.")]
+                for name, value in data.items()
+                if _not_text(self.fields[name], value)
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
 
     def unexpected_field_message(self, name: str) -> str:

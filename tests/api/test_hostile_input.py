@@ -57,3 +57,42 @@ def test_trace_is_a_json_405(api):
     response = api.generic("TRACE", "/api/v1/cases/", secure=True)
     assert response.status_code == 405
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_an_empty_cursor_is_the_first_page(api, alice, make_case):
+    make_case(alice)
+    first = api.get("/api/v1/cases/", secure=True).json()
+    empty = api.get("/api/v1/cases/", {"cursor": ""}, secure=True)
+    assert empty.status_code == 200  # was a 400 "not a valid cursor"
+    assert empty.json()["results"] == first["results"]
+
+
+@pytest.mark.parametrize("value", [0, 12.5, True, ["RC-1"], {"a": 1}])
+def test_a_number_or_boolean_where_the_schema_says_text_is_refused(api, value):
+    from tests.conftest import DETAILS
+
+    response = api.post(
+        "/api/v1/cases/",
+        {
+            "kind": "deposit_refund",
+            "platform": "douyin_shop",
+            "title": "保证金未退",
+            "details": DETAILS["deposit_refund"],
+            "platform_reference": value,
+        },
+        format="json",
+        secure=True,
+    )
+    assert response.status_code == 400  # 0 was stored as "0"
+    assert "platform_reference" in response.json()["errors"]
+
+
+def test_bulk_references_must_be_text(api_as, carol):
+    response = api_as(carol).post(
+        "/api/v1/cases/bulk/",
+        {"action": "status", "references": [1, 2], "status": "filed"},
+        format="json",
+        secure=True,
+    )
+    assert response.status_code == 400
+    assert "references" in response.json()["errors"]
