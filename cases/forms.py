@@ -36,6 +36,13 @@ def _note_field(label):
     )
 
 
+def refuse_unknown_params(form: forms.Form, other: frozenset = frozenset()) -> None:
+    """A form error for each query parameter the page does not know (a misspelt filter),
+    as the API answers 400: a silent 200 would show an unfiltered list as if filtered."""
+    for name in sorted(set(form.data) - set(form.fields) - other):
+        form.add_error(None, _("Unknown filter “%(name)s”.") % {"name": name[:50]})
+
+
 class CaseFilterForm(forms.Form):
     """The list's filters (GET), and its search. An unknown value is a form error, never a
     500; so is a search longer than the search takes (rather than cut short unseen)."""
@@ -57,6 +64,14 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=_with_blank(Priority.choices, _("Any priority")),
     )
+
+    # Query parameters the list takes besides its filters.
+    OTHER_PARAMS = frozenset({"page", "export"})
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_unknown_params(self, self.OTHER_PARAMS)
+        return cleaned
 
     def filters(self) -> dict[str, str]:
         """The valid, non-empty filters; an invalid field is left out (and shown as an error)."""

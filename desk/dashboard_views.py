@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseKind, Platform
+from cases.forms import refuse_unknown_params
 from desk.dashboard import Filters, dashboard_charts, dashboard_data
 from desk.views import staff_only
 
@@ -66,6 +67,7 @@ class DashboardFilterForm(forms.Form):
         start, end = data.get("opened_from"), data.get("opened_to")
         if start and end and start > end:
             self.add_error("opened_to", _("The end of the range is before its start."))
+        refuse_unknown_params(self)
         return data
 
     def filters(self) -> Filters:
@@ -103,4 +105,5 @@ def dashboard(request):
             "filtered": filters != Filters(),
             "queue_url": reverse("desk:queue"),
         },
+        status=400 if form.errors else 200,
     )
