@@ -20,8 +20,8 @@ from channels.choices import BodyKind, Channel, Direction
 from channels.guidance import consumer_only_refusal
 from channels.models import ChannelEntry, ExternalBody
 from config.errors import DomainError
+from deadlines.contacts import deadlines_on_contact
 from deadlines.corrections import deadlines_on_contact_corrected
-from deadlines.services import deadlines_on_contact
 from evidence.models import EvidenceItem
 from notifications.services import notify_case_change
 

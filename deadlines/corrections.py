@@ -14,15 +14,13 @@ from cases.models import CaseEvent
 from deadlines import calendar
 from deadlines.calendar import next_warning
 from deadlines.choices import DeadlineState, DeadlineUnit
+from deadlines.contacts import contact_answers, contact_starts, follow_up_start
 from deadlines.models import Deadline
 from deadlines.recompute import clock_history, recomputed_due
 from deadlines.services import (
     case_refresh_urgency,
     clock_summary,
     compute_due,
-    contact_answers,
-    contact_starts,
-    follow_up_start,
     settle,
 )
 

@@ -23,7 +23,7 @@ from django.utils.duration import duration_iso_string
 
 from accounts.models import User
 from cases import clock
-from cases.choices import EventKind, FilingType, Status
+from cases.choices import EventKind, Status
 from cases.lifecycle import CLOSED
 from cases.models import Case, CaseEvent
 from deadlines import calendar
@@ -117,7 +117,7 @@ def case_refresh_urgency(case_ids, **also) -> int:
 # --- Starting, pausing, resuming and settling clocks ------------------------------------------
 
 
-def _matches(rule: DeadlineRule, case: Case) -> bool:
+def rule_matches(rule: DeadlineRule, case: Case) -> bool:
     return (
         (not rule.case_kinds or case.kind in rule.case_kinds)
         and (not rule.platforms or case.platform in rule.platforms)
@@ -352,7 +352,7 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
         rule
         for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.STATUS_ENTERED)
         if to_status in (rule.trigger_statuses or [])
-        and _matches(rule, case)
+        and rule_matches(rule, case)
         and rule.pk not in still_open
     ]
     start = now
@@ -361,114 +361,6 @@ def deadlines_on_status_entered(*, case: Case, from_status: str, to_status: str)
     for rule in _most_specific(rules):
         deadline_start(case=case, rule=rule, start=start)
     case_refresh_urgency([case.pk])
-
-
-# --- Contacts ---------------------------------------------------------------------------------
-
-# A body's answers: each meets the clock that body owes (the latest it started).
-_ANSWERS = {
-    FilingType.RESPONSE_RECEIVED,
-    FilingType.DECISION_RECEIVED,
-    FilingType.ACCEPTED,
-    FilingType.REFUSED,
-    FilingType.MEDIATION_ENDED,
-}
-
-
-def deadlines_on_contact(*, entry) -> None:
-    """What logging a contact does to the clocks (called inside contact_log's transaction):
-
-    1. A reply or decision from a body settles only the clock that body owes: the latest
-       open clock started by a contact with the same body. Our own messages, and anything
-       from the platform, settle nothing: the platform's clocks follow the case's status.
-    2. A filing a clock waits for (its rule's met_by_filing_types: an appeal, a
-       counter-notice) meets it.
-    3. Rules triggered by this filing (and body) start a clock from when the contact happened;
-       a clock of the same rule for the same body restarts (a new filing resets only its own),
-       as does one the rule started from a date in the details (the contact is the record).
-    4. A follow-up date starts a clock that runs until that date.
-    """
-    case, now = entry.case, clock.now()
-    contact_answers(entry=entry, now=now)
-    contact_starts(entry=entry, now=now)
-    follow_up_start(entry=entry)
-    case_refresh_urgency([case.pk])
-
-
-def _open_clocks(case: Case) -> list[Deadline]:
-    # Paused clocks too: one staff hold is still owed, and still reset by a new filing.
-    return list(
-        case.deadlines.filter(
-            state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED]
-        ).select_related("contact", "rule")
-    )
-
-
-def contact_answers(*, entry, now: datetime) -> None:
-    """Steps 1 and 2 of deadlines_on_contact: the clocks this contact answers are met."""
-    open_clocks = _open_clocks(entry.case)
-    done = []
-    if entry.filing_type in _ANSWERS and entry.body_id is not None:
-        owed = [
-            d
-            for d in open_clocks
-            if d.waiting_on == WaitingOn.BODY
-            and d.contact is not None
-            and d.contact_id != entry.pk
-            and d.contact.body_id == entry.body_id
-        ]
-        if owed:
-            done.append(max(owed, key=lambda d: (d.started_at, d.pk)))
-    # The seller doing what a clock waits for (an appeal, a counter-notice) meets it.
-    done += [
-        d
-        for d in open_clocks
-        if d not in done and entry.filing_type in (d.rule_snapshot.get("met_by_filing_types") or [])
-    ]
-    settle(done, state=DeadlineState.MET, event_kind=EventKind.DEADLINE_MET, now=now)
-
-
-def contact_starts(*, entry, now: datetime) -> None:
-    """Step 3 of deadlines_on_contact: the clocks this filing (and body) starts."""
-    case = entry.case
-    open_clocks = _open_clocks(case)
-    slug = entry.body.slug if entry.body_id else None
-    for rule in DeadlineRule.objects.filter(active=True, trigger=Trigger.CONTACT_LOGGED).exclude(
-        unit=DeadlineUnit.UNTIL_DATE
-    ):
-        if rule.trigger_filing_type != entry.filing_type or not _matches(rule, case):
-            continue
-        if rule.trigger_bodies and slug not in rule.trigger_bodies:
-            continue
-        same = [
-            d
-            for d in open_clocks
-            if d.rule_id == rule.pk
-            and (
-                (d.contact is not None and d.contact.body_id == entry.body_id)
-                or (d.contact is None and rule.trigger_detail)
-            )
-        ]
-        settle(
-            same, state=DeadlineState.CANCELLED, event_kind=EventKind.DEADLINE_CANCELLED, now=now
-        )
-        deadline_start(case=case, rule=rule, start=entry.occurred_at, contact=entry)
-
-
-def follow_up_start(*, entry) -> None:
-    """Step 4 of deadlines_on_contact: a follow-up date runs a clock until that date."""
-    if not entry.follow_up_on:
-        return
-    for rule in DeadlineRule.objects.filter(
-        active=True, trigger=Trigger.CONTACT_LOGGED, unit=DeadlineUnit.UNTIL_DATE
-    ):
-        deadline_start(
-            case=entry.case,
-            rule=rule,
-            start=entry.occurred_at,
-            contact=entry,
-            until=entry.follow_up_on,
-        )
 
 
 # --- Dates in the case details ----------------------------------------------------------------
@@ -480,7 +372,8 @@ def _detail_rules(case: Case) -> list[DeadlineRule]:
     rules = [
         rule
         for rule in DeadlineRule.objects.filter(active=True).exclude(trigger_detail="")
-        if rule.trigger in (Trigger.DETAIL_DATE, Trigger.CONTACT_LOGGED) and _matches(rule, case)
+        if rule.trigger in (Trigger.DETAIL_DATE, Trigger.CONTACT_LOGGED)
+        and rule_matches(rule, case)
     ]
     return _most_specific(rules)
 
