@@ -246,6 +246,21 @@ def check_note(note: str | None) -> str:
     return note
 
 
+def check_decision_result(result: str | None, *, to: str, notified_at=None) -> None:
+    """Entering "decided" needs the platform's decision; no other move takes one. (Bulk moves
+    check it for the whole selection before moving any case.)"""
+    if to == Status.DECIDED and result not in DecisionResult.values:
+        raise DomainError(
+            _("Say what the platform decided: granted, partly granted or rejected."),
+            field="decision_result",
+        )
+    if to != Status.DECIDED and (result or notified_at):
+        raise DomainError(
+            _("A decision is only recorded when the case moves to “decided”."),
+            field="decision_result",
+        )
+
+
 # A clock a few minutes fast (a phone's "now" sent as the notification moment) is not the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
@@ -314,11 +329,7 @@ def case_transition(
         )
     if to != Status.RESOLVED and (outcome or amount_recovered not in (None, "")):
         raise DomainError(_("An outcome is only given when resolving a case."), field="outcome")
-    if to != Status.DECIDED and (decision_result or decision_notified_at):
-        raise DomainError(
-            _("A decision is only recorded when the case moves to “decided”."),
-            field="decision_result",
-        )
+    check_decision_result(decision_result, to=to, notified_at=decision_notified_at)
 
     changes: dict[str, dict] = {}
     now = clock.now()
@@ -337,11 +348,6 @@ def case_transition(
             }
             case.amount_recovered = recovered
     elif to == Status.DECIDED:
-        if decision_result not in DecisionResult.values:
-            raise DomainError(
-                _("Say what the platform decided: granted, partly granted or rejected."),
-                field="decision_result",
-            )
         notified = _decision_notified(case, decision_notified_at, now)
         changes["decision_result"] = {"old": case.decision_result, "new": decision_result}
         changes["decision_notified_at"] = {

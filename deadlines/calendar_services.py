@@ -161,7 +161,8 @@ def calendar_refresh(*, region: str, now) -> str | None:
         return None
     if state is not None:
         # Every year a running clock can touch: from the oldest start to the latest due.
-        first, last = min(years[0], now.year - 5), max(years[-1], now.year) + 5
+        first = min([*years, now.year - 5])
+        last = max([*years, now.year]) + 5
         dates = [
             date(first, 1, 1) + timedelta(days=n)
             for n in range((date(last, 12, 31) - date(first, 1, 1)).days + 1)

@@ -1,5 +1,6 @@
 """The clocks: China's calendar overrides, the rules that start clocks, and the clocks."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,10 @@ class PublishedYear(models.Model):
     is neither is provisional (deadlines.calendar)."""
 
     region = models.CharField(_("region"), max_length=8, default="CN")
-    year = models.PositiveSmallIntegerField(_("year"))
+    # Bounded: a year like 0 or 40000 would make no calendar dates to recompute (a 500).
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     source = models.CharField(_("source"), max_length=300)
     published_on = models.DateField(_("published on"))
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -268,9 +268,11 @@ def deadline_extend(
             raise DomainError(
                 _("The new due moment has already passed."), code="extension_past", field=name
             )
-        deadline.due_at, deadline.provisional = new_due, provisional
+        # Extended, the due moment is no longer the period's end moved past a rest day: the
+        # panel must not say "originally due …".
+        deadline.due_at, deadline.provisional, deadline.rolled_from = new_due, provisional, None
         deadline.warn_at = next_warning(deadline.rule_snapshot, new_due, after=now)
-        deadline.save(update_fields=["due_at", "provisional", "warn_at"])
+        deadline.save(update_fields=["due_at", "provisional", "rolled_from", "warn_at"])
         changes["due_at"] = {"old": old_due.isoformat(), "new": new_due.isoformat()}
     event = CaseEvent.objects.create(
         case=case,

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from cases.choices import DecisionResult, Priority, Status
+from cases.choices import Priority, Status
 from cases.lifecycle import CLOSED, allowed_targets
 from cases.models import Case
-from cases.services import case_transition, case_update, check_note
+from cases.services import case_transition, case_update, check_decision_result, check_note
 from config.errors import DomainError
 from desk.assignment import case_assign, check_assignee
 from desk.services import require_staff
@@ -136,19 +136,8 @@ def _check_arguments(*, action, assignee, priority, status, decision_result) -> 
         )
     elif status == Status.RESOLVED:
         raise DomainError(_("Resolve cases one at a time: each needs its outcome."), field="status")
-    elif status == Status.DECIDED and decision_result not in DecisionResult.values:
-        raise DomainError(
-            _(
-                "Say what the platform decided for these cases: granted, partly granted or "
-                "rejected."
-            ),
-            field="decision_result",
-        )
-    if decision_result and (action != Action.STATUS or status != Status.DECIDED):
-        raise DomainError(
-            _("A decision is only recorded when the cases move to “decided”."),
-            field="decision_result",
-        )
+    # Checked for the whole selection before any case moves (the service's own rule).
+    check_decision_result(decision_result, to=status if action == Action.STATUS else "")
 
 
 def _lower(label) -> str:

@@ -117,3 +117,17 @@ def test_marking_a_year_published_in_the_admin_recomputes_its_clocks(
     (call,) = enqueue.call_args_list
     assert call.kwargs["reason"] == {"kind": "year_published", "year": 2027, "region": "CN"}
     assert call.kwargs["dates"][0] == "2027-01-01" and call.kwargs["dates"][-1] == "2027-12-31"
+
+
+@pytest.mark.parametrize("year", ["0", "1999", "40000"])
+def test_a_published_year_out_of_range_is_a_form_error(admin_web, year):
+    from deadlines.models import PublishedYear
+
+    response = admin_web.post(
+        reverse("admin:deadlines_publishedyear_add"),
+        {"region": "CN", "year": year, "source": "通知", "published_on": "2026-11-04"},
+        secure=True,
+    )
+    assert response.status_code == 200  # the form again, with its error (was a 500)
+    assert response.context["adminform"].form.errors["year"]
+    assert not PublishedYear.objects.exists()

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from deadlines.models import Deadline, DeadlineRule
 from deadlines.services import compute_due, rule_snapshot
+from deadlines.staff import deadline_extend
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,9 @@ def test_a_limitation_from_a_leap_day_ends_on_the_monday_not_the_sunday():
     assert result.provisional
 
 
-def test_the_clock_shows_the_original_and_the_moved_date(alice, make_case):
+def test_the_clock_shows_the_original_and_the_moved_date(
+    alice, carol, make_case, django_user_model
+):
     case = make_case(
         alice,
         kind="purchase_complaint",
@@ -106,5 +108,15 @@ def test_the_clock_shows_the_original_and_the_moved_date(alice, make_case):
     )
     # Each date stays on one line in a narrow column.
     assert '<span class="nowrap">5月6日</span>' in zh.content.decode()
-    with translation.override("zh-hans"):
-        assert "民法典" in zh.content.decode()
+    assert "民法典" in text_of(zh)  # the reason, in Chinese
+
+    # Extended by staff, the clock is no longer "originally due … moved to …".
+    carol = django_user_model.objects.get(username="carol")
+    with mock.patch("cases.clock.now", return_value=at(2026, 4, 26, 9, 0)):
+        deadline_extend(actor=carol, deadline=clock, reason="平台同意延期", hours=24)
+    clock.refresh_from_db()
+    assert clock.rolled_from is None
+    with mock.patch("cases.clock.now", return_value=at(2026, 4, 26, 9, 0)):
+        assert "原定" not in text_of(
+            client.get(case.get_absolute_url(), secure=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        )
