@@ -1,5 +1,7 @@
 """API token endpoint: a REST client trades a username and password for a personal token."""
 
+import hashlib
+
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,7 +11,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.services import token_create
@@ -46,6 +48,23 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
+class TokenUsernameThrottle(SimpleRateThrottle):
+    """Token requests per username, whatever address they come from."""
+
+    scope = "token_username"
+
+    def get_cache_key(self, request, view):
+        try:
+            username = request.data.get("username")
+        except AttributeError:  # a JSON list or string: the serializer refuses it
+            return None
+        if not isinstance(username, str) or not username:
+            return None
+        # Hashed: the cache key must not carry arbitrary text (and its length) from a client.
+        digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
 class TokenCreateView(APIView):
     """Exchange a username and password for a personal access token."""
 
@@ -54,7 +73,7 @@ class TokenCreateView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, TokenUsernameThrottle]
     throttle_scope = "token"
 
     @extend_schema(
@@ -87,6 +106,11 @@ class TokenCreateView(APIView):
         data.is_valid(raise_exception=True)
         # django-axes flags the plain Django request, which its middleware later inspects.
         django_request = request._request
+        # A REST client keeps no cookies: without this, axes's sign-in record creates a
+        # session (a row and a Set-Cookie) for every token. SessionMiddleware skips a request
+        # without one.
+        if hasattr(django_request, "session"):
+            del django_request.session
         user = authenticate(
             request=django_request,
             username=data.validated_data["username"],

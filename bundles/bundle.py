@@ -45,6 +45,7 @@ from channels.models import ChannelEntry, ExternalBody
 from channels.selectors import HistoryItem, case_history
 from channels.templatetags.contacts import contact_changes
 from evidence.choices import EvidenceKind
+from evidence.files import portable_name
 from evidence.models import EvidenceItem
 from evidence.selectors import evidence_for_case
 
@@ -211,10 +212,11 @@ def _bundle_chunks(context: _Context) -> Iterator[bytes]:
 
 
 def _entries(items: list[EvidenceItem]) -> list[_Entry]:
-    # The number keeps names unique (two uploads may share a name) and the upload order visible.
+    # The number keeps names unique (two uploads may share a name) and the upload order visible;
+    # the name is one every system can unpack (the manifest keeps the original).
     width = max(3, len(str(len(items))))
     return [
-        _Entry(item=item, path=f"files/{number:0{width}d}-{item.original_name}")
+        _Entry(item=item, path=f"files/{number:0{width}d}-{portable_name(item.original_name)}")
         for number, item in enumerate(items, start=1)
     ]
 

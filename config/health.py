@@ -16,6 +16,18 @@ def database_status(connection) -> str:
     return "ok"
 
 
+def cache_status() -> str:
+    """Whether the shared cache (Redis) answers. Its outage does not make the web unhealthy:
+    config.cache serves from memory and the database meanwhile."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    ping = getattr(cache, "ping", None)
+    if ping is None:  # this process's memory: always there
+        return "ok"
+    return "ok" if ping() else "down"
+
+
 def broker_status() -> str:
     """Whether the Celery broker accepts a connection within about a second."""
     from config.celery import app

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import redis_caches
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "desk",
     "conversations",
     "demo",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -127,19 +129,17 @@ if env_str("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when configured, so throttles and lockouts are shared by every process ----
+# --- Cache: Redis when configured, so throttles are shared by every process ----------------
+# config.cache.ResilientRedisCache keeps serving while Redis is unreachable (one Redis holds the
+# broker and the cache): the default alias from this process's memory, sessions from the
+# database alone. See that module.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Sessions are read on every page: from Redis first, the database behind it. Not with a
+    # per-process cache, where a sign-out would not reach other processes.
+    CACHES, SESSION_ENGINE, SESSION_CACHE_ALIAS = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-# Sessions are read on every page: with a shared cache (Redis), from it first, the database
-# behind it. Not with a per-process cache, where a logout would not reach other processes.
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -165,6 +165,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# How many proxies of ours stand in front of the web and append to X-Forwarded-For (the TLS
+# proxy of docker-compose.yml: 1). Forwarded addresses beyond them are the client's to forge:
+# throttles and lockouts never trust them (config.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
@@ -284,11 +289,16 @@ CELERY_BEAT_SCHEDULE = {
     # Re-hashing every stored file reads all of them: weekly proves integrity without
     # keeping the disks busy.
     "verify-evidence": {"task": "evidence.tasks.verify_all_evidence", "schedule": 7 * 24 * 3600},
-    # Thumbnails are made after each upload; this catches the few whose task was lost.
+    # Thumbnails are made after each upload; this catches the few whose task was lost with a
+    # worker (a broker outage is outbox's: see send-held-back-tasks).
     "sweep-thumbnails": {"task": "evidence.tasks.sweep_thumbnails", "schedule": 15 * 60},
-    # Deadlines are shown to the minute and a breach must be told promptly; an empty sweep is
-    # two indexed queries. expires: ticks queued while no worker ran are dropped, not replayed
-    # (one sweep catches up on everything due).
+    # Tasks the web could not publish while the broker was down (outbox.PendingTask): sent
+    # within a minute of its return. A tick with nothing held back is one indexed query.
+    "send-held-back-tasks": {
+        "task": "outbox.tasks.send_pending",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
     # The staff dashboard's aggregates scan the cases table (seconds at a million cases):
     # computed once a minute here instead of on a staff member's request.
     "refresh-dashboard": {
@@ -296,6 +306,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 60},
     },
+    # Deadlines are shown to the minute and a breach must be told promptly; an empty sweep is
+    # two indexed queries. expires: ticks queued while no worker ran are dropped, not replayed
+    # (one sweep catches up on everything due).
     "sweep-deadlines": {
         "task": "deadlines.tasks.sweep_deadlines_task",
         "schedule": 60,
@@ -327,7 +340,12 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1200/min"),
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
         "token": env_str("API_THROTTLE_TOKEN", "10/min"),
+        # Token requests for one username, from anywhere: guessing one account's password from
+        # many addresses meets this limit as well as the lockout.
+        "token_username": env_str("API_THROTTLE_TOKEN_USERNAME", "10/min"),
     },
+    # The same rule as the lockout's (config.client_ip): only our own proxies' addresses count.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "config.api_parsing.JSONParser",

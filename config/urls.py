@@ -30,3 +30,6 @@ urlpatterns = [
     path("cases/<str:reference>/contacts/", include(contact_urls)),
     path("", include("cases.urls")),
 ]
+
+# The database unreachable is a 503 in the reader's language (JSON under /api/), see there.
+handler500 = "config.errors.server_error"

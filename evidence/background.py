@@ -3,15 +3,13 @@ integrity check that re-hashes every file. Apart from the services, which enqueu
 
 import contextlib
 import logging
-import warnings
-from io import BytesIO
 
 from django.core.files.base import ContentFile
-from PIL import Image
 
 from cases import clock
 from cases.models import Case
 from evidence.files import sha256_of
+from evidence.images import thumbnail_jpeg
 from evidence.models import EvidenceItem, IntegrityCheck, evidence_storage
 
 logger = logging.getLogger(__name__)
@@ -50,22 +48,23 @@ def evidence_verify(*, case: Case | None = None) -> IntegrityCheck:
     return check
 
 
-def evidence_make_thumbnail(*, item: EvidenceItem, size: int = 320) -> bool:
-    """Write a small JPEG of an image item; False when there is nothing to do."""
-    if not item.is_image or item.thumbnail_name:
+def evidence_make_thumbnail(*, item: EvidenceItem) -> bool:
+    """Write a small JPEG of an image item; False when there is nothing to do or the image
+    cannot be made into one (the reason is kept, and the sweep does not try it again)."""
+    if not item.is_image or item.thumbnail_name or item.thumbnail_error:
         return False
     storage = evidence_storage()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with item.open_file() as stored, Image.open(stored) as image:
-            image.thumbnail((size, size))
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            buffer = BytesIO()
-            image.save(buffer, "JPEG", quality=80)
-    name = storage.save(
-        f"{item.case.reference}/thumbs/{item.pk.hex}.jpg", ContentFile(buffer.getvalue())
-    )
+    # Reading the stored file may fail for a moment (the task retries on OSError); what Pillow
+    # makes of the bytes will not change on a retry.
+    with item.open_file() as stored:
+        try:
+            data = thumbnail_jpeg(stored)
+        except Exception as error:  # damaged, over the pixel budget, a format Pillow refuses
+            reason = f"{type(error).__name__}: {error}"[:200]
+            logger.warning("No thumbnail for evidence %s: %s", item.pk, reason)
+            EvidenceItem.objects.filter(pk=item.pk).update(thumbnail_error=reason)
+            return False
+    name = storage.save(f"{item.case.reference}/thumbs/{item.pk.hex}.jpg", ContentFile(data))
     updated = EvidenceItem.objects.filter(pk=item.pk, thumbnail_name="").update(thumbnail_name=name)
     if not updated:  # another worker made one first
         with contextlib.suppress(OSError):

@@ -65,8 +65,22 @@ _OFFICE_PARTS = {
 }
 
 # Markup a browser would render as a page if it ever sniffed the bytes: a PDF or image that
-# carries it in its first kilobytes is a polyglot, refused whatever libmagic calls it.
-_MARKUP = re.compile(rb"<\s*(html|script|svg|iframe|body|head|meta|!doctype\s+html)\b", re.I)
+# carries it is a polyglot, refused whatever libmagic calls it. Whitespace is bounded so that a
+# match can never be longer than the overlap kept between the chunks of the whole-file scan.
+_MARKUP = re.compile(
+    rb"<\s{0,16}(html|script|svg|iframe|body|head|meta|!doctype\s{1,16}html)\b", re.I
+)
+_MARKUP_OVERLAP = 64
+SCAN_CHUNK = 1024 * 1024
+# Scanned whole for markup: images and PDFs, which browsers and viewers render. Videos are
+# compressed streams hundreds of megabytes long where "<head" turns up by chance (about one
+# file in thirty at 100 MB), and are only ever sent as attachments: their head is checked.
+_SCANNED_WHOLE = ("image/", "application/pdf")
+
+# An Office document is a zip: what it may unpack to, as it declares and as it really does.
+# A .docx of text and photos is a few megabytes unpacked; a zip bomb is gigabytes.
+OFFICE_MAX_UNPACKED = 200 * 1024 * 1024
+OFFICE_MAX_ENTRIES = 2000
 
 
 def _refuse(message: str) -> UnsupportedMediaError:
@@ -110,9 +124,42 @@ def check_type(*, head: bytes, name: str, open_file=None) -> str:
             _("The file's content is %(type)s but its name ends in “%(ext)s”.")
             % {"type": accepted.label, "ext": extension or _("nothing")}
         )
-    if not content_type.startswith("text/") and _MARKUP.search(head[:4096]):
-        raise _refuse(_("This %(type)s file also contains a web page.") % {"type": accepted.label})
+    if not content_type.startswith("text/"):
+        scan_whole = open_file is not None and content_type.startswith(_SCANNED_WHOLE)
+        if _MARKUP.search(head) or (scan_whole and _contains_markup(open_file)):
+            raise _refuse(
+                _("This %(type)s file also contains a web page.") % {"type": accepted.label}
+            )
+        if content_type not in office_types and open_file is not None and _is_zip(open_file):
+            # A GIF with a Java archive appended (a "GIFAR") opens as either.
+            raise _refuse(
+                _("This %(type)s file also contains an archive.") % {"type": accepted.label}
+            )
     return content_type
+
+
+def _contains_markup(open_file) -> bool:
+    """The whole file, a chunk at a time (never read whole into memory), searched for markup;
+    each chunk is searched together with the end of the one before, so nothing hides across
+    a boundary."""
+    open_file.seek(0)
+    try:
+        tail = b""
+        for chunk in iter(lambda: open_file.read(SCAN_CHUNK), b""):
+            window = tail + chunk
+            if _MARKUP.search(window):
+                return True
+            tail = window[-_MARKUP_OVERLAP:]
+        return False
+    finally:
+        open_file.seek(0)
+
+
+def _is_zip(open_file) -> bool:
+    try:
+        return zipfile.is_zipfile(open_file)
+    finally:
+        open_file.seek(0)
 
 
 def _is_office(open_file, extension: str) -> bool:
@@ -120,17 +167,46 @@ def _is_office(open_file, extension: str) -> bool:
     try:
         open_file.seek(0)
         with zipfile.ZipFile(open_file) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+            if not (
+                "[Content_Types].xml" in names
+                and part in names
+                # Macro-enabled documents hide code in vbaProject.bin: not evidence we want to
+                # hand on.
+                and not any(n.endswith("vbaProject.bin") for n in names)
+            ):
+                return False
+            _check_unpacked_size(archive, entries)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return False
     finally:
         open_file.seek(0)
-    # Macro-enabled documents hide code in vbaProject.bin: not evidence we want to hand on.
-    return (
-        "[Content_Types].xml" in names
-        and part in names
-        and not any(n.endswith("vbaProject.bin") for n in names)
+    return True
+
+
+def _check_unpacked_size(archive: zipfile.ZipFile, entries) -> None:
+    """Refuse a zip bomb: too many entries, or more unpacked bytes than the limit, by what the
+    archive declares and by what really comes out (declarations can lie). Unpacks chunk by
+    chunk and stops at the limit: a bomb costs at most the limit in CPU, nothing in memory."""
+    too_big = _refuse(
+        _("This document unpacks to more than %(limit)s MB, which no real document does.")
+        % {"limit": OFFICE_MAX_UNPACKED // (1024 * 1024)}
     )
+    if len(entries) > OFFICE_MAX_ENTRIES:
+        raise _refuse(
+            _("This document holds more than %(limit)s parts, which no real document does.")
+            % {"limit": OFFICE_MAX_ENTRIES}
+        )
+    if sum(entry.file_size for entry in entries) > OFFICE_MAX_UNPACKED:
+        raise too_big
+    unpacked = 0
+    for entry in entries:
+        with archive.open(entry) as member:
+            for chunk in iter(lambda member=member: member.read(SCAN_CHUNK), b""):
+                unpacked += len(chunk)
+                if unpacked > OFFICE_MAX_UNPACKED:
+                    raise too_big
 
 
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -152,6 +228,25 @@ def clean_name(name: str) -> str:
     room = NAME_MAX_LENGTH - (len(extension) + 1 if extension else 0)
     stem = stem[:room].rstrip(" .") or _("file")
     return f"{stem}.{extension}" if extension else stem
+
+
+# Names Windows refuses for a file, whatever the extension (CON.txt too).
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{port}{n}" for port in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")}
+)
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
+
+
+def portable_name(name: str) -> str:
+    """`name` as a file may be called on Windows as well as macOS and Linux: for the files in a
+    bundle and the name a download is saved under (the manifest and the page keep the original).
+    Characters Windows forbids become "_", a reserved device name gets a "_" in front, and the
+    trailing dots and spaces Windows drops are removed."""
+    name = _WINDOWS_FORBIDDEN.sub("_", name).rstrip(" .") or _("file")
+    if name.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        name = f"_{name}"
+    return name
 
 
 class HashingFile(File):

@@ -5,6 +5,7 @@ import logging
 
 from django.http import FileResponse, Http404
 
+from evidence.files import portable_name
 from evidence.models import EvidenceItem
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,8 @@ _HEADERS = {
 
 
 def evidence_file_response(item: EvidenceItem, *, thumbnail: bool = False) -> FileResponse:
-    """The original bytes (or the thumbnail) as an attachment under the original, safe name.
+    """The original bytes (or the thumbnail) as an attachment under the original name, made safe
+    to save on any system (evidence.files.portable_name).
 
     FileResponse writes `filename*=utf-8''…` (RFC 5987) for non-ASCII names, so Chinese names
     arrive intact."""
@@ -45,7 +47,7 @@ def _file_response(item: EvidenceItem, *, thumbnail: bool) -> FileResponse:
             item.open_file(),
             content_type=item.content_type,
             as_attachment=True,
-            filename=item.original_name,
+            filename=portable_name(item.original_name),
         )
         response["Content-Length"] = str(item.size)
         response["ETag"] = f'"{item.sha256}"'

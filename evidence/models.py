@@ -34,6 +34,10 @@ class EvidenceItem(models.Model):
     # configured storage is the one read, whatever it was when this module was imported.
     stored_name = models.CharField(_("stored as"), max_length=255, unique=True, editable=False)
     thumbnail_name = models.CharField(_("thumbnail"), max_length=255, blank=True, editable=False)
+    # Why no thumbnail could be made (damaged, over the pixel budget): the sweep skips these.
+    thumbnail_error = models.CharField(
+        _("thumbnail error"), max_length=200, blank=True, editable=False
+    )
     captured_on = models.DateField(_("captured on"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,11 +66,13 @@ class EvidenceItem(models.Model):
             models.Index(
                 fields=["case", "removed_at", "uploaded_at"], name="evidence_case_current"
             ),
-            # Thumbnail sweep: images still without a thumbnail.
+            # Thumbnail sweep: images still without a thumbnail that may yet get one.
             models.Index(
                 fields=["uploaded_at"],
-                name="evidence_thumbnail_todo",
-                condition=Q(thumbnail_name="", content_type__startswith="image/"),
+                name="evidence_thumbnail_pending",
+                condition=Q(
+                    thumbnail_name="", thumbnail_error="", content_type__startswith="image/"
+                ),
             ),
         ]
         constraints = [

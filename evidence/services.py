@@ -22,6 +22,7 @@ from config.errors import ConflictError, DomainError, TooLargeError, Unsupported
 from config.tasks import enqueue_on_commit
 from evidence.choices import EvidenceKind
 from evidence.files import ACCEPTED, HashingFile, check_type, clean_name, read_head
+from evidence.images import pixel_budget
 from evidence.models import EvidenceItem, evidence_storage
 from notifications.services import notify_case_change
 
@@ -67,11 +68,26 @@ def _check_case_room(case: Case, *, adding: int) -> None:
 
 
 def _check_image(name: str) -> None:
-    """Refuse images Pillow cannot read and decompression bombs (Pillow's pixel limit)."""
+    """Refuse images Pillow cannot read, and images beyond the pixel budget (evidence.images):
+    their thumbnail would take a worker past its memory."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with evidence_storage().open(name) as stored, Image.open(stored) as image:
+                width, height = image.size
+                budget = pixel_budget(image.format)
+                if width * height > budget:
+                    raise TooLargeError(
+                        _(
+                            "This image is %(width)s by %(height)s pixels, more than the "
+                            "%(budget)s million pixels an image may have. Please make it "
+                            "smaller (screenshots and ordinary phone photos are within it) "
+                            "and upload it again."
+                        )
+                        % {"width": width, "height": height, "budget": budget // 1_000_000},
+                        code="image_too_large",
+                        field="file",
+                    )
                 image.verify()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise UnsupportedMediaError(

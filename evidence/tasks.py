@@ -15,10 +15,12 @@ def make_thumbnail(evidence_id: str) -> bool:
 
 @shared_task
 def sweep_thumbnails() -> int:
-    """Images whose thumbnail task was lost (broker down, worker killed) get one now."""
+    """Images whose thumbnail task was lost with a worker get one now (tasks the broker never
+    took are the outbox's). Images that cannot have one are marked and not tried again, so
+    they cannot hold up the batch."""
     pending = (
         EvidenceItem.objects.select_related("case")
-        .filter(thumbnail_name="", content_type__startswith="image/")
+        .filter(thumbnail_name="", thumbnail_error="", content_type__startswith="image/")
         .order_by("uploaded_at")[:THUMBNAIL_SWEEP_BATCH]
     )
     made = 0

@@ -5,8 +5,12 @@ Alice and Bob are sellers who must never see each other's cases; Carol is suppor
 
 import os
 import shutil
+import socket
+import time
+from email import message_from_bytes
 
 import pytest
+from aiosmtpd.controller import Controller
 
 # Playwright's sync API keeps an event loop in the main thread; Django's ORM must still run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -86,6 +90,18 @@ def _tasks_run_inline(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _services_up_again():
+    """A test that took the broker or Redis away must not leave this process believing it is
+    still away (config.tasks and config.cache stop asking for a few seconds)."""
+    import config.cache
+    import config.tasks
+
+    yield
+    config.tasks._broker["down_until"] = 0.0
+    config.cache._servers.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -250,3 +266,53 @@ def base_url():
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+# --- A real SMTP server (worker tests) ------------------------------------------------
+
+
+class _Inbox:
+    """A real SMTP server on a free local port: the edge we do not own, stood in for by a
+    server that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            (envelope.rcpt_tos, message_from_bytes(envelope.original_content or envelope.content))
+        )
+        return "250 OK"
+
+    def wait_for(self, count, *, seconds=30):
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < count:
+            assert time.monotonic() < deadline, (
+                f"{len(self.messages)} of {count} e-mails in {seconds} s"
+            )
+            time.sleep(0.1)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    inbox = _Inbox()
+    # aiosmtpd needs a port number up front: take one the kernel hands out.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "127.0.0.1",
+                "port": controller.port,
+                "use_tls": False,
+                "timeout": 5,
+            },
+        }
+    }
+    yield inbox
+    controller.stop()

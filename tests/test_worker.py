@@ -7,13 +7,10 @@ filesystem transport that `make run` uses, in a folder of its own.
 
 import contextlib
 import datetime
-import socket
 import time
 import uuid
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from celery.beat import EmbeddedService
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
@@ -113,53 +110,6 @@ def test_a_real_worker_clears_expired_sessions(private_queue):
 
 
 # --- Deadlines: worker and beat breach a clock, and the e-mail goes out over SMTP ----------
-
-
-class _Inbox:
-    """A real SMTP server on a free local port: the edge we do not own, stood in for by a
-    server that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            (envelope.rcpt_tos, message_from_bytes(envelope.original_content or envelope.content))
-        )
-        return "250 OK"
-
-    def wait_for(self, count, *, seconds=30):
-        deadline = time.monotonic() + seconds
-        while len(self.messages) < count:
-            assert time.monotonic() < deadline, (
-                f"{len(self.messages)} of {count} e-mails in {seconds} s"
-            )
-            time.sleep(0.1)
-        return self.messages
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    inbox = _Inbox()
-    # aiosmtpd needs a port number up front: take one the kernel hands out.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": "127.0.0.1",
-                "port": controller.port,
-                "use_tls": False,
-                "timeout": 5,
-            },
-        }
-    }
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

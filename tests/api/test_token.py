@@ -114,3 +114,59 @@ def test_success_resets_the_failure_count(api_client, alice, settings):
     for _ in range(2):
         response = api_client.post(URL, {"username": "alice", "password": "guess"}, format="json")
         assert response.status_code == 400
+
+
+# --- Throttles that a client cannot step around (issue 14) ----------------------------------
+
+
+def _attempts(client, count, *, username="alice", addresses=None, forwarded=None):
+    statuses = []
+    for n in range(count):
+        extra = {}
+        if addresses:
+            extra["REMOTE_ADDR"] = addresses(n)
+        if forwarded:
+            extra["HTTP_X_FORWARDED_FOR"] = forwarded(n)
+        response = client.post(
+            URL, {"username": username, "password": "wrong"}, format="json", **extra
+        )
+        statuses.append(response.status_code)
+    return statuses
+
+
+def test_a_forged_forwarded_address_does_not_reset_the_throttle(api_client, alice):
+    # No proxy of ours in front (the default): X-Forwarded-For is the client's own writing.
+    statuses = _attempts(api_client, 15, forwarded=lambda n: f"203.0.113.{n + 1}")
+
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429] * 5
+
+
+def test_behind_our_proxy_only_the_address_it_appended_counts(api_client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    # The client forges a first address; the proxy appends the one it saw, always the same.
+    statuses = _attempts(api_client, 12, forwarded=lambda n: f"203.0.113.{n + 1}, 198.51.100.7")
+
+    assert statuses[10:] == [429, 429]
+
+
+def test_one_username_is_throttled_from_many_addresses(api_client, alice):
+    statuses = _attempts(api_client, 12, addresses=lambda n: f"192.0.2.{n + 1}")
+
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+    # Another account from the same addresses is not held back by alice's limit.
+    assert _attempts(api_client, 1, username="bob", addresses=lambda n: "192.0.2.200") == [400]
+
+
+def test_a_token_request_creates_no_session(api_client, alice, settings):
+    from django.contrib.sessions.models import Session
+
+    # The lockout on, as in production: its sign-in record used to create a session.
+    settings.AXES_ENABLED = True
+    response = api_client.post(URL, {"username": "alice", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 201
+    assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()

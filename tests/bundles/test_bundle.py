@@ -254,6 +254,21 @@ def test_two_files_with_one_name_get_distinct_paths(alice, alice_case, attach):
     ]
 
 
+def test_file_names_in_the_bundle_unpack_on_windows_and_the_manifest_keeps_the_original(
+    alice, alice_case, attach
+):
+    attach(alice, alice_case, data=corpus.TXT, name="CON.txt")
+    attach(alice, alice_case, data=corpus.CSV, name="对账单<终>:v2?.csv")
+    archive = _open(bundle_response(actor=alice, case=alice_case))
+
+    assert sorted(n for n in archive.namelist() if n.startswith("files/")) == [
+        "files/001-_CON.txt",
+        "files/002-对账单_终__v2_.csv",
+    ]
+    originals = [item["original_name"] for item in _manifest(archive)["items"]]
+    assert originals == ["CON.txt", "对账单<终>:v2?.csv"]
+
+
 def test_an_empty_case_gives_a_valid_bundle(alice, alice_case):
     archive = _open(bundle_response(actor=alice, case=alice_case))
     assert _manifest(archive)["items"] == []

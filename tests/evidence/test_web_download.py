@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from evidence.files import portable_name
 from tests.evidence import corpus
 
 
@@ -87,7 +88,28 @@ def test_dangerous_names_are_cleaned_in_the_header(
     for bad in ("/", "\\", "\x00", "\u202e", "\r", "\n", "%2F", "%5C", "%00", "%E2%80%AE"):
         assert bad not in header.split(";", 1)[1], bad
     assert shown == item.original_name
-    assert quote(shown) in header or f'"{shown}"' in header
+    saved_as = portable_name(shown)  # the colon of "X-Evil:" cannot be in a Windows name
+    assert quote(saved_as) in header or f'"{saved_as}"' in header
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "saved_as"),
+    [
+        ("CON.txt", "_CON.txt"),
+        ("对账单<终>:v2?.csv", "对账单_终__v2_.csv"),
+        ('合同"终稿".txt', "合同_终稿_.txt"),
+    ],
+)
+def test_a_download_is_named_so_that_windows_can_save_it(
+    as_alice, alice, alice_case, attach, uploaded, saved_as
+):
+    data = corpus.TXT
+    item = attach(alice, alice_case, data=data, name=uploaded)
+    response, _body = download(as_alice, item)
+
+    header = response["Content-Disposition"]
+    assert quote(saved_as) in header or f'"{saved_as}"' in header
+    assert item.original_name == uploaded  # the record keeps the name it was given
 
 
 def test_long_name_is_capped_and_keeps_its_extension(as_alice, alice, alice_case, attach):
