@@ -11,6 +11,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Role, User, hash_token
 from config.errors import DomainError
+from config.ratelimit import RateLimited, count_and_check
+from config.tasks import enqueue_on_commit
+
+# Password reset e-mails: per address (its owner needs one, maybe a second) and per client
+# (one person forgetting which address they used tries a few).
+RESET_PER_ADDRESS = (3, 3600)
+RESET_PER_CLIENT = (10, 3600)
+# Sign-up attempts per client an hour: a person signs up once; more is someone probing which
+# usernames exist, which the answer to a taken name would otherwise tell them without limit.
+SIGNUP_PER_CLIENT = (10, 3600)
+
+
+class TooManyRequests(DomainError):
+    status = 429
 
 
 @transaction.atomic
@@ -32,9 +46,9 @@ def user_create(
             validate_email(email)
         except ValidationError as error:
             raise DomainError(" ".join(error.messages), field="email") from None
-    if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(_("That username is taken."), code="conflict", field="username")
     user = User(username=username, email=email, role=role, is_staff=role == Role.STAFF)
+    # The password first: a taken name is then the last thing said, so that the answer to a
+    # weak password does not differ between taken and free names.
     if password is None:
         user.set_unusable_password()
     else:
@@ -43,12 +57,60 @@ def user_create(
         except ValidationError as error:
             raise DomainError(" ".join(error.messages), field="password") from None
         user.set_password(password)
+    unavailable = DomainError(
+        _("This username is not available. Please choose another."),
+        code="conflict",
+        field="username",
+    )
+    if User.objects.filter(username__iexact=username).exists():
+        raise unavailable
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise DomainError(_("That username is taken."), code="conflict", field="username") from None
+        raise unavailable from None
     return user
+
+
+def signup_allowed(*, client: str) -> None:
+    """Count a sign-up attempt from `client`; TooManyRequests beyond the hourly limit."""
+    try:
+        count_and_check("signup", client, limit=SIGNUP_PER_CLIENT[0], period=SIGNUP_PER_CLIENT[1])
+    except RateLimited:
+        raise TooManyRequests(
+            _("Too many sign-up attempts from your connection. Please try again in an hour."),
+            code="rate_limited",
+        ) from None
+
+
+def password_reset_request(
+    *, email: str, client: str, domain: str, use_https: bool, language: str
+) -> None:
+    """Send a reset link to `email` if it is an account's, from the worker: the request does
+    the same work, and so takes the same time, whether or not the address exists. Limited per
+    address and per client; the limit answers alike for every address."""
+    email = User.objects.normalize_email(email.strip()).casefold()
+    try:
+        count_and_check(
+            "reset-client", client, limit=RESET_PER_CLIENT[0], period=RESET_PER_CLIENT[1]
+        )
+        count_and_check(
+            "reset-address", email, limit=RESET_PER_ADDRESS[0], period=RESET_PER_ADDRESS[1]
+        )
+    except RateLimited:
+        raise TooManyRequests(
+            _(
+                "Too many password reset requests. Please check your inbox, or try again in an "
+                "hour."
+            ),
+            code="rate_limited",
+            field="email",
+        ) from None
+    from accounts.tasks import send_password_reset
+
+    enqueue_on_commit(
+        send_password_reset, email=email, domain=domain, use_https=use_https, language=language
+    )
 
 
 @transaction.atomic

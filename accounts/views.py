@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -17,6 +20,7 @@ from accounts.forms import (
     TokenCreateForm,
 )
 from accounts.models import Role
+from config.client_ip import client_ip
 from config.errors import DomainError
 
 # With django-axes in AUTHENTICATION_BACKENDS, login() must be told which backend vouched.
@@ -28,8 +32,10 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignupForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            services.signup_allowed(client=client_ip(request))
             user = services.user_create(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password1"],
@@ -38,11 +44,36 @@ def signup(request):
             )
         except DomainError as error:
             form.add_domain_error(error)
+            # The form again with the reason; 429 only for the limit, for clients that care.
+            status = 429 if isinstance(error, services.TooManyRequests) else 200
         else:
             login(request, user, backend=_MODEL_BACKEND)
             messages.success(request, _("Welcome to Recourse, %(name)s.") % {"name": user})
             return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, but the e-mail is sent by the worker (accounts.services
+    .password_reset_request): the answer takes the same time whether or not the address is an
+    account's, and requests are limited per address and per client."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                client=client_ip(self.request),
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+                language=translation.get_language(),
+            )
+        except DomainError as error:
+            form.add_error("email", str(error.message))
+            return self.render_to_response(self.get_context_data(form=form), status=error.status)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @never_cache

@@ -65,7 +65,7 @@ def test_noinput_with_an_empty_variable_fails_clearly(monkeypatch):
 
 
 def test_a_taken_username_is_an_error(alice, env_password):
-    with pytest.raises(CommandError, match="That username is taken"):
+    with pytest.raises(CommandError, match="username is not available"):
         _run("ALICE", "--role", "seller", "--noinput")
     assert User.objects.count() == 1
 

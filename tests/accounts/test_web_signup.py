@@ -77,7 +77,9 @@ def test_a_taken_username_is_refused_whatever_its_case(client, alice):
     response = client.post(SIGNUP, _form(username="Alice"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
-    assert response.context["form"].errors["username"] == ["That username is taken."]
+    assert response.context["form"].errors["username"] == [
+        "This username is not available. Please choose another."
+    ]
     assert User.objects.count() == 1
 
 
@@ -86,3 +88,25 @@ def test_the_page_follows_the_browser_language(client):
     response = client.get(SIGNUP, HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "en"
     assert b"Create your seller account" in response.content
+
+
+def test_a_weak_password_is_named_before_a_taken_username(client, alice):
+    """The answer to a weak password is the same for a taken and a free name: the form does not
+    tell a prober which names exist unless the rest is right."""
+    taken = client.post(
+        SIGNUP, _form(username="alice", password1="123", password2="123"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    free = client.post(
+        SIGNUP, _form(username="li_na", password1="123", password2="123"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert "username" not in taken.context["form"].errors
+    assert taken.context["form"].errors == free.context["form"].errors
+
+
+def test_sign_up_attempts_from_one_client_are_limited(client, alice):
+    statuses = [client.post(SIGNUP, _form(username="alice")).status_code for _attempt in range(12)]
+
+    assert statuses[:10] == [200] * 10  # every one refused: the name is alice's
+    assert statuses[10:] == [429, 429]
+    assert User.objects.count() == 1
