@@ -369,6 +369,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.document_common_errors",
+    ],
     # One component per choice set: several serializers share them, and fields called "kind"
     # (a case's and an event's) would otherwise collide.
     "ENUM_NAME_OVERRIDES": {

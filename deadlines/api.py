@@ -7,6 +7,8 @@ case's moves and contacts (`deadlines.services`); by hand, only support staff pa
 extend them, with a reason, through the same services as the web pages.
 """
 
+from datetime import timedelta
+
 from django.utils.duration import duration_iso_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -57,10 +59,13 @@ def _localized_name(name: str, name_zh: str) -> str:
 
 @extend_schema_field(OpenApiTypes.DURATION)
 class ISODurationField(serializers.Field):
-    """A duration as ISO 8601 (e.g. P3DT4H0M0S), or null."""
+    """A duration as ISO 8601 (e.g. P3DT4H0M0S), or null. In whole seconds: RFC 3339's
+    duration, which the schema's `format: duration` means, has no fractions of a second."""
 
     def to_representation(self, value):
-        return None if value is None else duration_iso_string(value)
+        if value is None:
+            return None
+        return duration_iso_string(value - timedelta(microseconds=value.microseconds))
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -177,11 +177,23 @@ class EvidenceUploadSerializer(EvidenceInputSerializer):
     )
     kind = ChoiceField(choices=EvidenceKind.choices)
     description = _description()
+    # Leave it out when unknown: an empty value is refused like any other that is not a date,
+    # as the schema says.
     captured_on = serializers.DateField(
         required=False,
-        allow_null=True,
-        help_text=gettext_lazy("When the screenshot, recording or document was made (YYYY-MM-DD)."),
+        help_text=gettext_lazy(
+            "When the screenshot, recording or document was made (YYYY-MM-DD); leave it out "
+            "when unknown."
+        ),
     )
+
+    def to_internal_value(self, data):
+        # A form field sent empty would be skipped as if left out; the schema says a date.
+        if hasattr(data, "get") and data.get("captured_on") == "":
+            raise serializers.ValidationError(
+                {"captured_on": [_("Enter a date (YYYY-MM-DD), or leave the field out.")]}
+            )
+        return super().to_internal_value(data)
 
     def validate_captured_on(self, value: datetime.date | None) -> datetime.date | None:
         # A day of slack: the client's today may already be tomorrow in Shanghai, or not yet.

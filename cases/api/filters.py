@@ -48,6 +48,10 @@ class AwareDateTimeField(forms.Field):
     }
 
     def to_python(self, value):
+        if value == "":
+            # Given but empty (?updated_since=): not a time, as the schema says; leave the
+            # parameter out to filter nothing.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if value in self.empty_values:
             return None
         value = _SPACE_FOR_PLUS.sub(r"\1+\2", str(value).strip())
@@ -226,8 +230,8 @@ class AllowListOrdering(BaseFilterBackend):
 
     def get_ordering(self, request, queryset, view) -> list[str]:
         raw = request.query_params.get(self.ordering_param)
-        keys = [key.strip() for key in raw.split(",")] if raw is not None else []
-        keys = [key for key in keys if key] or list(view.ordering)
+        # Given, it must be keys as the schema's pattern says: not empty, no blank key or space.
+        keys = raw.split(",") if raw is not None else list(view.ordering)
         allowed = view.ordering_fields
         # One "-" at most: "--priority" is not a field (it reached order_by and failed, 500).
         names = [key.removeprefix("-") for key in keys]

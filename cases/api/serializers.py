@@ -106,6 +106,14 @@ def _details_serializer(kind: str) -> type[serializers.Serializer]:
 
 
 DETAILS_SERIALIZERS = [_details_serializer(kind) for kind in KINDS]
+# Details that are a date, an amount or a choice: an empty string is none of these (the web
+# form's empty box means "not given"; over the API, leave the key out).
+_TYPED_DETAILS = frozenset(
+    name
+    for kind in KINDS
+    for name, field in KINDS[kind].details_form.base_fields.items()
+    if not isinstance(field, forms.CharField)
+)
 
 
 @extend_schema_field(
@@ -124,6 +132,16 @@ class DetailsField(serializers.JSONField):
             raise serializers.ValidationError(
                 _("Details must be an object of named values."), code="invalid"
             )
+        # Every detail is text in JSON: names and numbers as typed, dates as YYYY-MM-DD,
+        # amounts as "2000.00", choices by their key.
+        errors = {}
+        for name, value in sorted(data.items()):
+            if value is None or (value == "" and name in _TYPED_DETAILS):
+                errors[name] = [_("Leave this out instead of sending it empty.")]
+            elif not isinstance(value, str):
+                errors[name] = [_("Must be text (a JSON string), not a number or true/false.")]
+        if errors:
+            raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
 
@@ -393,14 +411,20 @@ def case_url(request, case: Case) -> str:
 
 
 def _not_text(field, value) -> bool:
-    """A value of the wrong JSON type for a text field (or a list of them)."""
+    """A value of the wrong JSON type for a text field (or a list of them). Amounts are text
+    too ("2000.00"): a JSON number may arrive as a binary fraction, and the schema says text."""
     if isinstance(field, serializers.ListField) and isinstance(value, list):
         return any(_not_text(field.child, item) for item in value)
     return (
-        isinstance(field, serializers.CharField)
+        isinstance(field, serializers.CharField | serializers.DecimalField)
         and value is not None
         and not isinstance(value, str)
     )
+
+
+def _not_boolean(field, value) -> bool:
+    # DRF's BooleanField takes 0, 1, "yes", "on"…; a JSON client sends true or false.
+    return isinstance(field, serializers.BooleanField) and not isinstance(value, bool)
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -422,6 +446,13 @@ class StrictInputSerializer(serializers.Serializer):
                 for name, value in data.items()
                 if _not_text(self.fields[name], value)
             }
+            # JSON only: a form (multipart) sends every value as text.
+            if not hasattr(data, "getlist"):
+                wrong |= {
+                    name: [_("Must be true or false.")]
+                    for name, value in data.items()
+                    if _not_boolean(self.fields[name], value)
+                }
             if wrong:
                 raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)

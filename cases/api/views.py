@@ -53,20 +53,35 @@ class CaseAPIView(GenericAPIView):
     renderer_classes = [JSONRenderer]
     # Parameters every endpoint accepts: DRF's format override.
     always_allowed = frozenset({"format"})
+    # Parameters whose empty value means something: no cursor is the first page; an empty
+    # search or name matches as text does.
+    may_be_empty = frozenset({"cursor", "search", "assignee", "reason"})
 
     def allowed_query_params(self) -> list[str]:
         return []
 
     def check_audience(self, request) -> None:
-        """Who may use this endpoint at all, checked before its method and input are (a 404
-        for the wrong caller must not turn into a 405 or a 400 that tells them more)."""
+        """Who may use this endpoint at all, checked before its input is (a 404 for the wrong
+        caller must not turn into a 400 that tells them more). A method the endpoint does not
+        have is a 405 even so: which methods it has is in the public schema."""
 
     def initial(self, request, *args, **kwargs):
         # Authentication and permissions first: an anonymous caller gets 401, not this 400.
         super().initial(request, *args, **kwargs)
+        # A method the endpoint does not have is a 405 for everyone, before the audience's
+        # 404 (a seller asking TRACE of a staff endpoint learns only what the schema says).
+        if not hasattr(self, request.method.lower()):
+            self.http_method_not_allowed(request, *args, **kwargs)
         self.check_audience(request)
         allowed = self.allowed_query_params()
         unknown = sorted(set(request.query_params) - set(allowed) - self.always_allowed)
+        # Given but empty (?status=, ?assigned=): not a value the schema allows; leave the
+        # parameter out instead. A cursor and free text may be empty.
+        empty = sorted(
+            name
+            for name, value in request.query_params.lists()
+            if name in allowed and name not in self.may_be_empty and "" in value
+        )
         if unknown:
             message = _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)}
             if allowed:
@@ -74,6 +89,12 @@ class CaseAPIView(GenericAPIView):
             else:
                 message += " " + _("This endpoint takes none.")
             raise DomainError(message, code="unknown_parameter", field=unknown[0])
+        if empty:
+            raise DomainError(
+                _("%(name)s is empty: give it a value, or leave it out.") % {"name": empty[0]},
+                code="empty_parameter",
+                field=empty[0],
+            )
 
 
 def _etag(body: dict) -> str:

@@ -333,3 +333,14 @@ def test_rules_need_a_sign_in_and_a_known_parameter(
     with django_assert_num_queries(2):
         rows = results(alice_api.get(RULES_URL))
     assert len(rows) == active > 20
+
+
+def test_a_remaining_time_is_given_in_whole_seconds(alice, alice_api, filed):
+    """RFC 3339 durations (the schema's `format: duration`) have no fraction of a second:
+    "P0DT23H59M59.928984S" was refused by schema validation (found by bin/fuzz-api)."""
+    move(alice, filed, "in_review", at(2026, 3, 4, 10, 0))
+    Deadline.objects.filter(case=filed, rule__key="platform.decision").update(
+        state="paused", remaining=timedelta(hours=23, minutes=59, seconds=59.928984)
+    )
+    rows = {row["rule"]: row for row in results(alice_api.get(deadlines_url(filed)))}
+    assert rows["platform.decision"]["remaining"] == "P0DT23H59M59S"
