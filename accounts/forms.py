@@ -67,7 +67,14 @@ def _time_zone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
-class TimeZoneForm(DomainErrorFormMixin, forms.Form):
+class ProfileForm(DomainErrorFormMixin, forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=100,
+        required=False,
+        help_text=_("How your name is shown to others, e.g. 周云. Empty: from your name."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=_time_zone_choices,
@@ -75,8 +82,11 @@ class TimeZoneForm(DomainErrorFormMixin, forms.Form):
     )
 
     @classmethod
-    def for_user(cls, user: User, data=None) -> "TimeZoneForm":
-        return cls(data, initial={"time_zone": user.time_zone})
+    def for_user(cls, user: User, data=None) -> "ProfileForm":
+        return cls(
+            data,
+            initial={"display_name": user.display_name, "time_zone": user.time_zone},
+        )
 
 
 class NotificationPreferencesForm(DomainErrorFormMixin, forms.Form):

@@ -1,4 +1,5 @@
 import hashlib
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -25,6 +26,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Han characters (CJK Unified Ideographs and Extension A): a name in Chinese.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _time_zone_choices():
@@ -58,6 +63,12 @@ class User(AbstractUser):
         default=True,
         help_text=_("Also send notifications by e-mail. They always appear in the app."),
     )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("How your name is shown to others, e.g. 周云. Empty: from your name."),
+    )
 
     objects = UserManager()
 
@@ -76,6 +87,22 @@ class User(AbstractUser):
                 name="accounts_user_staff",
             )
         ]
+
+    def get_full_name(self) -> str:
+        """The name as its bearer writes it: the display name if set; else a Chinese name
+        family name first with no space (周云, never Django's "云 周"), other names given name
+        first ("Anna Schmidt")."""
+        if self.display_name.strip():
+            return self.display_name.strip()
+        given, family = self.first_name.strip(), self.last_name.strip()
+        if _HAN.search(given + family):
+            return f"{family}{given}"
+        return " ".join(part for part in (given, family) if part)
+
+    @property
+    def display(self) -> str:
+        """The name to show, else the username."""
+        return self.get_full_name() or self.username
 
     @property
     def is_support_staff(self) -> bool:

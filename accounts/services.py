@@ -114,14 +114,18 @@ def password_reset_request(
 
 
 @transaction.atomic
-def user_set_time_zone(*, actor: User, time_zone: str) -> User:
-    """The zone the actor's pages show times in."""
+def user_update_profile(*, actor: User, display_name: str, time_zone: str) -> User:
+    """How the actor's name is shown to others, and the zone their pages show times in."""
     if time_zone not in zoneinfo.available_timezones():
         raise DomainError(
             _("Unknown time zone “%(zone)s”.") % {"zone": time_zone}, field="time_zone"
         )
+    display_name = " ".join((display_name or "").split())
+    if len(display_name) > User._meta.get_field("display_name").max_length:
+        raise DomainError(_("A display name may be at most 100 characters."), field="display_name")
+    actor.display_name = display_name
     actor.time_zone = time_zone
-    actor.save(update_fields=["time_zone"])
+    actor.save(update_fields=["display_name", "time_zone"])
     return actor
 
 

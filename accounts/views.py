@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import (
     NotificationPreferencesForm,
+    ProfileForm,
     SignupForm,
-    TimeZoneForm,
     TokenCreateForm,
 )
 from accounts.models import Role
@@ -108,11 +108,12 @@ def token_revoke(request, token_id: int):
 @never_cache
 @login_required
 def profile(request):
-    """Two forms, each with its own button: the time zone, and notifications with language.
+    """Two forms, each with its own button: the display name with the time zone, and
+    notifications with language.
     A POST carries `section=notifications` for the second, nothing for the first."""
     posted = request.POST if request.method == "POST" else None
     notifications_posted = bool(posted and posted.get("section") == "notifications")
-    form = TimeZoneForm.for_user(request.user, None if notifications_posted else posted)
+    form = ProfileForm.for_user(request.user, None if notifications_posted else posted)
     notifications_form = NotificationPreferencesForm.for_user(
         request.user, posted if notifications_posted else None
     )
@@ -126,8 +127,10 @@ def profile(request):
                     email_notifications=bound.cleaned_data["email_notifications"],
                 )
             else:
-                services.user_set_time_zone(
-                    actor=request.user, time_zone=bound.cleaned_data["time_zone"]
+                services.user_update_profile(
+                    actor=request.user,
+                    display_name=bound.cleaned_data["display_name"],
+                    time_zone=bound.cleaned_data["time_zone"],
                 )
         except DomainError as error:
             bound.add_domain_error(error)

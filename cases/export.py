@@ -57,11 +57,11 @@ def _columns(*, staff: bool) -> list[tuple[str, object]]:
         (_("Closed"), lambda c: _when(c.closed_at)),
     ]
     if staff:
-        columns[1:1] = [(_("Seller"), lambda c: c.owner.username)]
+        columns[1:1] = [(_("Seller"), lambda c: c.owner.display)]
         columns += [
             (_("Seller's role"), lambda c: c.get_party_role_display()),
             (_("Account or store ID"), lambda c: c.platform_account),
-            (_("Assignee"), lambda c: c.assignee.username if c.assignee_id else ""),
+            (_("Assignee"), lambda c: c.assignee.display if c.assignee_id else ""),
             (_("Breached clock"), lambda c: yes if c.breached_open else ""),
             (_("Description"), lambda c: c.description),
         ]

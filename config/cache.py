@@ -7,15 +7,16 @@ answers from somewhere else instead and says so in the log:
 
 - `FALLBACK: "memory"` (the default alias): this process's memory. API throttles then count per
   process, and cached pages are recomputed per process, until Redis answers again.
-- `FALLBACK: "none"` (the sessions alias): nothing is cached, every read misses. Sessions are
-  then read from the database behind them, which every process shares, so a sign-out in one
-  process still reaches the others.
+- `FALLBACK: "none"`: nothing is cached, every read misses (for data only the shared copy may
+  hold). Sessions are not cached at all: they live in the database, which every process shares,
+  so a sign-out made anywhere during an outage holds everywhere (a per-process list of keys to
+  drop on Redis's return cannot promise that).
 
 After a failure it does not ask Redis again for `RETRY_SECONDS`, so a dead server costs one
 refused connection every few seconds per process, not a timeout on every call. When Redis
 answers again, before anything is read from it, the keys this process wrote or deleted
-meanwhile are deleted there (a session signed out during the outage must not come back from
-Redis's older copy, if it kept its data), and the memory fallback is emptied.
+meanwhile are deleted there (so Redis's older copy, if it kept its data, does not come back),
+and the memory fallback is emptied; one thread recovers while the others keep to the fallback.
 """
 
 import functools
@@ -38,6 +39,10 @@ RETRY_SECONDS = 5.0
 MAX_DIRTY_KEYS = 10_000
 
 
+class _Recovering(Exception):
+    """Another thread is reconnecting to this server."""
+
+
 class _Server:
     """What this process knows about one Redis server, shared by its threads and aliases
     (Django makes a cache object per thread)."""
@@ -47,6 +52,8 @@ class _Server:
         self.down_until = 0.0  # monotonic; 0 while up
         self.dirty: set[str] = set()
         self.clear_on_return = False
+        self.failures = 0  # counts failures, so a recovery can tell it was overtaken
+        self.recovering = threading.Lock()
 
 
 _servers: dict[str, _Server] = {}
@@ -73,6 +80,8 @@ def _fallback_on_outage(write: bool):
                         # anything, or this very call could read a stale session.
                         self._recover()
                     return method(self, *args, **kwargs)
+                except _Recovering:
+                    pass  # another thread is reconnecting: the fallback meanwhile
                 except UNREACHABLE as error:
                     self._went_down(error)
             if write:
@@ -120,6 +129,7 @@ class ResilientRedisCache(RedisCache):
         with state.lock:
             first = not state.down_until
             state.down_until = time.monotonic() + RETRY_SECONDS
+            state.failures += 1
         if first:
             logger.warning(
                 "Redis cache at %s is unreachable (%s): sessions are read from the database, "
@@ -131,27 +141,37 @@ class ResilientRedisCache(RedisCache):
             )
 
     def _recover(self) -> None:
-        """Redis may be back: delete there the keys written here during the outage (raises, and
-        keeps them, if it is still unreachable), then use it again."""
+        """Redis may be back: ask it, delete there the keys written here during the outage
+        (raises, keeping them, if it is still unreachable), then use it again. One thread at a
+        time; the others keep to the fallback meanwhile (UNREACHABLE tells them to)."""
         state = self._state
-        with state.lock:
-            if not state.down_until:
-                return
-            dirty, state.dirty = state.dirty, set()
-            clear, state.clear_on_return = state.clear_on_return, False
+        if not state.recovering.acquire(blocking=False):
+            raise _Recovering
         try:
-            if clear:
-                RedisCache.clear(self)
-            elif dirty:
-                self._cache.delete_many(list(dirty))
-        except UNREACHABLE:
             with state.lock:
-                state.dirty |= dirty
-                state.clear_on_return |= clear
-            raise
-        with state.lock:
-            state.down_until = 0.0
-        self._fallback.clear()
+                if not state.down_until:
+                    return
+                failures = state.failures
+                dirty, state.dirty = state.dirty, set()
+                clear, state.clear_on_return = state.clear_on_return, False
+            try:
+                self._cache.get_client(write=True).ping()
+                if clear:
+                    RedisCache.clear(self)
+                elif dirty:
+                    self._cache.delete_many(list(dirty))
+            except UNREACHABLE:
+                with state.lock:
+                    state.dirty |= dirty
+                    state.clear_on_return |= clear
+                raise
+            with state.lock:
+                if state.failures != failures:  # it went down again meanwhile
+                    return
+                state.down_until = 0.0
+            self._fallback.clear()
+        finally:
+            state.recovering.release()
         logger.warning(
             "Redis cache at %s answers again; %s",
             self._redacted_location(),
@@ -188,7 +208,10 @@ class ResilientRedisCache(RedisCache):
         """Whether Redis answers now (for /healthz); does not wait for the retry interval."""
         try:
             self._cache.get_client(write=False).ping()
-            self._recover()
+            if self._state.down_until:
+                self._recover()
+        except _Recovering:
+            return False
         except UNREACHABLE as error:
             self._went_down(error)
             return False
@@ -246,14 +269,6 @@ class _NoCache:
         return None
 
 
-def redis_caches(url: str) -> tuple[dict, str, str]:
-    """CACHES, SESSION_ENGINE and SESSION_CACHE_ALIAS for one Redis (config/settings.py)."""
-    backend = f"{__name__}.ResilientRedisCache"
-    return (
-        {
-            "default": {"BACKEND": backend, "LOCATION": url},
-            "sessions": {"BACKEND": backend, "LOCATION": url, "OPTIONS": {"FALLBACK": "none"}},
-        },
-        "django.contrib.sessions.backends.cached_db",
-        "sessions",
-    )
+def redis_caches(url: str) -> dict:
+    """CACHES for one Redis (config/settings.py)."""
+    return {"default": {"BACKEND": f"{__name__}.ResilientRedisCache", "LOCATION": url}}

@@ -131,13 +131,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when configured, so throttles are shared by every process ----------------
 # config.cache.ResilientRedisCache keeps serving while Redis is unreachable (one Redis holds the
-# broker and the cache): the default alias from this process's memory, sessions from the
-# database alone. See that module.
+# broker and the cache) from this process's memory. See that module.
 REDIS_URL = env_str("REDIS_URL")
+# Sessions stay in the database (Django's default engine), not the cache: one indexed query a
+# request, and a sign-out holds in every process even through a Redis outage.
 if REDIS_URL:
-    # Sessions are read on every page: from Redis first, the database behind it. Not with a
-    # per-process cache, where a sign-out would not reach other processes.
-    CACHES, SESSION_ENGINE, SESSION_CACHE_ALIAS = redis_caches(REDIS_URL)
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -275,6 +274,12 @@ if CELERY_BROKER_URL == "filesystem://":
     # kombu does not create its folders; the first process to start (web or worker) does.
     for _folder in ("queue", "processed", "control"):
         (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu waits for ever on a silent Redis by default: a publish from a web request (an
+    # upload's thumbnail) would hang until gunicorn kills the worker. The worker's own waits
+    # (BRPOP, a second) stay well inside these.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

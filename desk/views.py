@@ -45,7 +45,8 @@ def staff_only(view):
 
 
 def _filter_form(request) -> QueueFilterForm:
-    staff = list(staff_members().only("id", "username"))
+    # Names too: the bulk form shows each member by name (User.display).
+    staff = list(staff_members().only("id", "username", "first_name", "last_name", "display_name"))
     return QueueFilterForm(request.GET or None, staff=staff)
 
 

@@ -5,14 +5,18 @@ import contextlib
 import logging
 
 from django.core.files.base import ContentFile
+from PIL import UnidentifiedImageError
 
 from cases import clock
 from cases.models import Case
 from evidence.files import sha256_of
-from evidence.images import thumbnail_jpeg
+from evidence.images import OverBudget, thumbnail_jpeg
 from evidence.models import EvidenceItem, IntegrityCheck, evidence_storage
 
 logger = logging.getLogger(__name__)
+
+# Errors reading the stored file, not decoding it: worth retrying, unlike a damaged image.
+_STORAGE_TROUBLE = (FileNotFoundError, PermissionError, ConnectionError, TimeoutError)
 
 
 def evidence_verify(*, case: Case | None = None) -> IntegrityCheck:
@@ -59,7 +63,10 @@ def evidence_make_thumbnail(*, item: EvidenceItem) -> bool:
     with item.open_file() as stored:
         try:
             data = thumbnail_jpeg(stored)
-        except Exception as error:  # damaged, over the pixel budget, a format Pillow refuses
+        except _STORAGE_TROUBLE:
+            raise  # a moment's trouble reading: the task retries
+        except (OverBudget, UnidentifiedImageError, SyntaxError, ValueError, OSError) as error:
+            # Damaged, over the pixel budget, a format Pillow refuses: it will not change.
             reason = f"{type(error).__name__}: {error}"[:200]
             logger.warning("No thumbnail for evidence %s: %s", item.pk, reason)
             EvidenceItem.objects.filter(pk=item.pk).update(thumbnail_error=reason)

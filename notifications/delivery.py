@@ -59,7 +59,7 @@ EMAIL_BATCH = 200
 def _person(user: User | None) -> str:
     if user is None:
         return _("Someone")
-    return user.get_full_name() or user.username
+    return user.display
 
 
 def _localized(name: str | None, name_zh: str | None) -> str:

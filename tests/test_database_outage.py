@@ -92,7 +92,12 @@ def test_a_case_filed_while_the_database_is_down_is_refused_and_nothing_is_writt
 ):
     settings.SECURE_SSL_REDIRECT = False
     api = Client(raise_request_exception=False)
-    body = {"kind": "refund", "platform": "douyin", "title": "退款未到账"}
+    body = {
+        "kind": "deposit_refund",
+        "platform": "douyin_shop",
+        "title": "退店后保证金未退",
+        "details": {"store_id": "DS-1", "deposit_amount": "2000.00"},
+    }
     token = token_for(alice)
     with database_unreachable():
         response = api.post(
@@ -104,6 +109,11 @@ def test_a_case_filed_while_the_database_is_down_is_refused_and_nothing_is_writt
 
     assert response.status_code == 503
     assert not Case.objects.exists()
+    # The same request with the database back is filed: it was the outage that refused it.
+    response = api.post(
+        "/api/v1/cases/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
+    )
+    assert response.status_code == 201, response.content
 
 
 def test_service_resumes_without_a_restart_when_the_database_returns(signed_in):

@@ -19,7 +19,7 @@ register = template.Library()
 @register.simple_tag
 def staff_members() -> list:
     """Active support staff, by username, for the assignment selects: one query."""
-    return list(_staff_members().only("id", "username", "first_name", "last_name"))
+    return list(_staff_members().only("id", "username", "first_name", "last_name", "display_name"))
 
 
 @register.simple_tag

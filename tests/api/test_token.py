@@ -120,6 +120,8 @@ def test_success_resets_the_failure_count(api_client, alice, settings):
 
 
 def _attempts(client, count, *, username="alice", addresses=None, forwarded=None):
+    """`username` may be a function of the attempt's number: then each tries another name, so
+    only the per-address limit can answer 429."""
     statuses = []
     for n in range(count):
         extra = {}
@@ -127,16 +129,17 @@ def _attempts(client, count, *, username="alice", addresses=None, forwarded=None
             extra["REMOTE_ADDR"] = addresses(n)
         if forwarded:
             extra["HTTP_X_FORWARDED_FOR"] = forwarded(n)
-        response = client.post(
-            URL, {"username": username, "password": "wrong"}, format="json", **extra
-        )
+        name = username(n) if callable(username) else username
+        response = client.post(URL, {"username": name, "password": "wrong"}, format="json", **extra)
         statuses.append(response.status_code)
     return statuses
 
 
 def test_a_forged_forwarded_address_does_not_reset_the_throttle(api_client, alice):
     # No proxy of ours in front (the default): X-Forwarded-For is the client's own writing.
-    statuses = _attempts(api_client, 15, forwarded=lambda n: f"203.0.113.{n + 1}")
+    statuses = _attempts(
+        api_client, 15, username=lambda n: f"user{n}", forwarded=lambda n: f"203.0.113.{n + 1}"
+    )
 
     assert statuses[:10] == [400] * 10
     assert statuses[10:] == [429] * 5
@@ -146,7 +149,12 @@ def test_behind_our_proxy_only_the_address_it_appended_counts(api_client, alice,
     settings.TRUSTED_PROXY_COUNT = 1
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     # The client forges a first address; the proxy appends the one it saw, always the same.
-    statuses = _attempts(api_client, 12, forwarded=lambda n: f"203.0.113.{n + 1}, 198.51.100.7")
+    statuses = _attempts(
+        api_client,
+        12,
+        username=lambda n: f"user{n}",
+        forwarded=lambda n: f"203.0.113.{n + 1}, 198.51.100.7",
+    )
 
     assert statuses[10:] == [429, 429]
 

@@ -196,14 +196,41 @@ def test_a_docx_that_unpacks_to_gigabytes_is_refused():
 
 
 def test_a_docx_that_understates_its_unpacked_size_is_still_refused():
+    """zipfile stops at the declared size and the checksum fails: refused as no document."""
     bomb = bytearray(_docx({"word/bomb.xml": b"\x00" * (OFFICE_MAX_UNPACKED + 1)}))
     # Rewrite the sizes the archive declares for the entry to 10 bytes, in both headers.
     real = (OFFICE_MAX_UNPACKED + 1).to_bytes(4, "little")
     assert bomb.count(real) == 2
     bomb = bytes(bomb).replace(real, (10).to_bytes(4, "little"))
 
-    with pytest.raises(UnsupportedMediaError):
+    with translation.override("en"), pytest.raises(UnsupportedMediaError) as refused:
         _check(bomb, "合同.docx")
+
+    assert "not a DOCX document" in str(refused.value.message)
+
+
+def test_an_encrypted_or_oddly_compressed_docx_is_refused_not_a_500():
+    data = bytearray(_docx({"word/media/a.xml": b"x" * 100}))
+    # Set the "encrypted" flag bit (0x1) in every local and central header of the archive.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            data[start + offset] |= 0x01
+            start += 4
+
+    with translation.override("en"), pytest.raises(UnsupportedMediaError) as refused:
+        _check(bytes(data), "合同.docx")
+
+    assert "not a DOCX document" in str(refused.value.message)
+
+
+def test_markup_by_chance_in_compressed_bytes_is_not_refused_but_a_real_svg_is():
+    # "<svg" followed by a non-letter turns up by chance in large compressed files.
+    chance = corpus.PDF + b"\x00" * 9000 + b"<svg\x8a\x11<HEAD\x00<meta\x7f" + b"\x00" * 10
+    assert _check(chance, "合同.pdf") == "application/pdf"
+    svg = corpus.PDF + b"\x00" * 9000 + b'<svg xmlns="http://www.w3.org/2000/svg" onload=x>'
+    with pytest.raises(UnsupportedMediaError):
+        _check(svg, "合同.pdf")
 
 
 def test_a_docx_of_too_many_parts_is_refused():
