@@ -63,8 +63,33 @@ class TokenCreateForm(DomainErrorFormMixin, forms.Form):
     )
 
 
+# Where Recourse's sellers are: mainland China first, then the places they trade with most.
+COMMON_TIME_ZONES = [
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Bangkok",
+    "Asia/Dubai",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+]
+
+
 def _time_zone_choices():
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    """The common zones first, then every zone: a picker of 600 names starting at Africa/Abidjan
+    made a seller in Shanghai scroll past Africa and America to find it."""
+    every = sorted(zoneinfo.available_timezones())
+    common = [name for name in COMMON_TIME_ZONES if name in every]
+    return [
+        (_("Common"), [(name, name) for name in common]),
+        (_("All time zones"), [(name, name) for name in every]),
+    ]
 
 
 class ProfileForm(DomainErrorFormMixin, forms.Form):
@@ -83,10 +108,10 @@ class ProfileForm(DomainErrorFormMixin, forms.Form):
 
     @classmethod
     def for_user(cls, user: User, data=None) -> "ProfileForm":
-        return cls(
-            data,
-            initial={"display_name": user.display_name, "time_zone": user.time_zone},
-        )
+        form = cls(data, initial={"display_name": user.display_name, "time_zone": user.time_zone})
+        # What others see while the box is empty.
+        form.fields["display_name"].widget.attrs["placeholder"] = user.name_from_parts()
+        return form
 
 
 class NotificationPreferencesForm(DomainErrorFormMixin, forms.Form):

@@ -92,8 +92,9 @@ class User(AbstractUser):
         """The name as its bearer writes it: the display name if set; else a Chinese name
         family name first with no space (周云, never Django's "云 周"), other names given name
         first ("Anna Schmidt")."""
-        if self.display_name.strip():
-            return self.display_name.strip()
+        return self.display_name.strip() or self.name_from_parts()
+
+    def name_from_parts(self) -> str:
         given, family = self.first_name.strip(), self.last_name.strip()
         if _HAN.search(given + family):
             return f"{family}{given}"

@@ -42,3 +42,12 @@ def test_an_unknown_time_zone_changes_nothing(client, alice):
     assert response.context["form"].errors["time_zone"]
     alice.refresh_from_db()
     assert alice.time_zone == "Asia/Shanghai"
+
+
+def test_the_time_zone_picker_offers_common_zones_first(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("accounts:profile"), secure=True).content.decode()
+    select = page[page.index('name="time_zone"') :]
+    first_options = [part.split('"')[1] for part in select.split("<option value=")[1:4]]
+    assert first_options == ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei"]
+    assert 'value="Africa/Abidjan"' in select  # every zone is still there
