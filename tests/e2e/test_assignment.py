@@ -95,7 +95,8 @@ def test_staff_take_a_case_hand_it_over_and_move_a_selection(
     page.select_option("#assign-assignee", "dave")
     page.fill("#assign-note", "抖店专员接手")
     page.locator(".assignment-form button[type=submit]").click()
-    expect(page.locator("#assignment .assignment-current strong")).to_have_text("dave")
+    # Shown by name, as people call each other (User.display), not by username.
+    expect(page.locator("#assignment .assignment-current strong")).to_have_text("大卫")
     assert Case.objects.get(pk=case.pk).assignee.username == "dave"
     shoot(page, "case-after-reassign")
 
