@@ -78,3 +78,37 @@ def test_a_dead_broker_is_reported_as_down_quickly(client, dead_broker):
     assert response.status_code == 200  # the web still serves; tasks wait in the outbox
     assert response.json() == {"database": "ok", "cache": "ok", "broker": "down"}
     assert time.monotonic() - started < 5
+
+
+def test_a_redis_broker_gives_up_on_a_silent_server():
+    """kombu waits for ever on a Redis that accepts but never answers: a web request's publish
+    would hang until gunicorn killed the worker. The settings bound it."""
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.CELERY_BROKER_TRANSPORT_OPTIONS, s.CELERY_BROKER_CONNECTION_TIMEOUT]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + script],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    import json
+
+    options, connect = json.loads(out)
+    assert 0 < options["socket_connect_timeout"] <= 5
+    assert 0 < options["socket_timeout"] <= 30
+    assert 0 < connect <= 5

@@ -36,7 +36,8 @@ from outbox.models import PendingTask
 from tests.api.contact_helpers import list_url as contacts_url
 from tests.api.contact_helpers import payload as contact_payload
 from tests.api.evidence_helpers import upload
-from tests.conftest import DETAILS, PASSWORD
+from tests.api.test_case_create import body as case_body
+from tests.conftest import PASSWORD
 from tests.shipped import ship_rules
 from tests.test_worker import _close_db_after_task
 
@@ -215,17 +216,7 @@ def test_a_seller_keeps_working_through_a_redis_outage(
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
 
     # Filing a case, uploading evidence, logging a contact, reading the API and the page.
-    response = _timed(
-        api.post,
-        "/api/v1/cases/",
-        {
-            "kind": "deposit_refund",
-            "platform": "douyin_shop",
-            "title": "抖店退店后保证金 2000 元未退",
-            "details": dict(DETAILS["deposit_refund"]),
-        },
-        format="json",
-    )
+    response = _timed(api.post, "/api/v1/cases/", case_body(), format="json")
     assert response.status_code == 201, response.content
     case = Case.objects.get(reference=response.json()["reference"])
     started = time.monotonic()
@@ -342,3 +333,17 @@ def test_held_back_tasks_are_sent_within_a_minute_of_the_brokers_return():
     assert entry["task"] == "outbox.tasks.send_pending"
     assert entry["schedule"] <= 60
     assert entry["options"]["expires"] <= 60  # ticks missed while no worker ran are not piled up
+
+
+def test_redis_still_down_after_the_retry_interval_is_not_taken_for_back(throwaway_redis, caplog):
+    """With nothing written during the outage, the retry used to declare Redis back without
+    asking it, logging "answers again" and "unreachable" in turn every few seconds."""
+    from django.core.cache import cache
+
+    throwaway_redis.stop()
+    assert cache.get("dashboard") is None  # finds it down
+    time.sleep(config.cache.RETRY_SECONDS + 0.1)
+
+    assert cache.get("dashboard") is None  # still down: asked, and found so
+    assert "answers again; dropped" not in caplog.text  # the recovery line
+    assert caplog.text.count("is unreachable") == 1
